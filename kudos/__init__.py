@@ -1,0 +1,44 @@
+"""Kudos: recognition and employee advocacy, without carrots."""
+
+import os
+
+from flask import Flask
+
+from kudos import errors, security, web
+from kudos.config import Defaults, from_environment, normalise
+from kudos.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults, then the environment, then `test_config`."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Defaults)
+    from_environment(app.config)
+    app.config.from_prefixed_env("KUDOS")
+    if test_config:
+        app.config.update(test_config)
+    normalise(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"] or (
+        "sqlite:///" + os.path.join(app.instance_path, "kudos.sqlite")
+    )
+    if not app.config["SECRET_KEY"]:
+        if not (app.debug or app.testing):
+            raise RuntimeError("SECRET_KEY is not set: refusing to start outside debug and tests.")
+        app.config["SECRET_KEY"] = "dev-only-not-secret"  # noqa: S105
+    secure = not app.debug
+    app.config.setdefault("SESSION_COOKIE_SECURE", secure)
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", secure)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    web.init_babel(app, babel)
+
+    security.init_app(app)
+    errors.init_app(app)
+    web.init_app(app)
+    return app

@@ -1,0 +1,5 @@
+"""Admin: people, invitations, teams, company values and topics."""
+
+from kudos.admin.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,109 @@
+"""What admins do to people, teams, values and topics. Every change is audited."""
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+
+from kudos import audit
+from kudos.admin.models import Topic, Value
+from kudos.auth.models import ROLES, Team, User
+from kudos.auth.operations import end_all_sessions
+from kudos.domain.errors import Invalid
+from kudos.extensions import db
+from kudos.sqltypes import utcnow
+
+# The three admin-curated lists share one shape: a name, a description, archivable.
+CATALOGS = {"teams": Team, "values": Value, "topics": Topic}
+
+
+def _other_active_admins(user: User) -> int:
+    return db.session.scalar(
+        db.select(func.count(User.id)).where(
+            User.role == "admin", User.active.is_(True), User.id != user.id
+        )
+    )
+
+
+def update_person(
+    actor: User, person: User, *, role: str, team_id: int | None, led_team_ids: list[int]
+) -> None:
+    """Change someone's role, team and the teams they lead."""
+    if role not in ROLES:
+        raise Invalid("role", _("Please choose a role."))
+    if person.is_admin and role != "admin" and _other_active_admins(person) == 0:
+        raise Invalid("role", _("This is the last admin; make someone else an admin first."))
+    team = _live_team(team_id, "team_id") if team_id else None
+    led = [_live_team(team_id, "led_team_ids") for team_id in set(led_team_ids)]
+    if role == "lead" and not led:
+        raise Invalid("led_team_ids", _("A lead leads at least one team: please pick it."))
+    before = {"role": person.role, "team_id": person.team_id,
+              "led": sorted(t.id for t in person.led_teams)}
+    person.role = role
+    person.team_id = team.id if team else None
+    person.led_teams = led if role == "lead" else []
+    after = {"role": role, "team_id": person.team_id, "led": sorted(t.id for t in led)}
+    if before != after:
+        audit.record(actor, "person.changed", person, before=before, after=after)
+    db.session.commit()
+
+
+def _live_team(team_id: int, field: str) -> Team:
+    team = db.session.get(Team, team_id)
+    if team is None or team.archived_at is not None:
+        raise Invalid(field, _("Please choose a team from the list."))
+    return team
+
+
+def deactivate(actor: User, person: User, reason: str = "") -> None:
+    """Stop someone from signing in; their sessions and tokens stop working at once."""
+    if person.id == actor.id:
+        raise Invalid("person", _("You cannot deactivate your own account."))
+    if person.is_admin and _other_active_admins(person) == 0:
+        raise Invalid("person", _("This is the last admin; make someone else an admin first."))
+    person.active = False
+    person.deactivated_at = utcnow()
+    end_all_sessions(person, commit=False)
+    audit.record(actor, "person.deactivated", person, reason=reason[:300])
+    db.session.commit()
+
+
+def reactivate(actor: User, person: User) -> None:
+    if person.erased_at is not None:
+        raise Invalid("person", _("An erased account cannot come back."))
+    person.active = True
+    person.deactivated_at = None
+    audit.record(actor, "person.reactivated", person)
+    db.session.commit()
+
+
+def save_entry(actor: User, kind: str, entry=None, *, name: str, description: str = ""):
+    """Create (entry None) or rename a team, value or topic; names are unique per kind."""
+    model = CATALOGS[kind]
+    name = " ".join((name or "").split())
+    description = (description or "").strip()
+    if not name:
+        raise Invalid("name", _("Please enter a name."))
+    if len(name) > 60:
+        raise Invalid("name", _("Please keep the name under 60 characters."))
+    if len(description) > 300:
+        raise Invalid("description", _("Please keep the description under 300 characters."))
+    clash = db.session.scalar(
+        db.select(model).where(func.lower(model.name) == name.lower())
+    )
+    if clash is not None and clash is not entry:
+        raise Invalid("name", _("“%(name)s” already exists.", name=clash.name))
+    if entry is None:
+        entry = model(name=name, description=description)
+        db.session.add(entry)
+        audit.record(actor, f"{kind}.created", entry, name=name)
+    else:
+        audit.record(actor, f"{kind}.changed", entry, before=entry.name, after=name)
+        entry.name, entry.description = name, description
+    db.session.commit()
+    return entry
+
+
+def set_archived(actor: User, kind: str, entry, archived: bool) -> None:
+    """Archive (hide from choices, keep history) or restore an entry."""
+    entry.archived_at = utcnow() if archived else None
+    audit.record(actor, f"{kind}.{'archived' if archived else 'restored'}", entry)
+    db.session.commit()

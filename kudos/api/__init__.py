@@ -1,0 +1,5 @@
+"""The JSON API under /api/v1 (see shared/API.md and /api/v1/openapi.json)."""
+
+from kudos.api.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,107 @@
+"""Flask CLI commands (`flask --app wsgi …`): people, tokens, imports, demo data."""
+
+import csv
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app, url_for
+
+from kudos import demo
+from kudos.admin.importing import import_people, parse_people_csv
+from kudos.api.operations import create_token
+from kudos.auth.models import ROLES, Team, User
+from kudos.auth.operations import check_new_password, clean_name, normalise_email
+from kudos.auth.passwords import hash_password
+from kudos.domain.errors import Invalid
+from kudos.extensions import db
+
+
+def _team(name: str | None) -> Team | None:
+    if not name:
+        return None
+    team = db.session.scalar(db.select(Team).where(Team.name == name))
+    if team is None:
+        team = Team(name=name)
+        db.session.add(team)
+        db.session.flush()
+    return team
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@click.option("--team", default=None, help="Team name (created if new).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user(email: str, name: str, role: str, team: str | None, password: str) -> None:
+    """Create an account that can sign in at once."""
+    try:
+        email = normalise_email(email)
+        name = clean_name(name)
+        check_new_password(password, email=email, name=name)
+    except Invalid as error:
+        raise click.BadParameter(error.message, param_hint=f"--{error.field}") from None
+    if db.session.scalar(db.select(User).where(User.email == email)):
+        raise click.BadParameter("someone already has this email", param_hint="--email")
+    team_row = _team(team)
+    user = User(email=email, name=name, role=role, team=team_row,
+                password_hash=hash_password(password),
+                timezone=current_app.config["DEFAULT_TIMEZONE"])
+    if role == "lead" and team_row:
+        user.led_teams.append(team_row)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {role} {email} (id {user.id}).")
+
+
+@click.command("create-token")
+@click.option("--email", required=True)
+@click.option("--name", required=True, help="What the token is for.")
+def create_token_command(email: str, name: str) -> None:
+    """Print a new personal API token (shown once)."""
+    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active:
+        raise click.BadParameter("no active account with this email", param_hint="--email")
+    try:
+        _token, secret = create_token(user, name)
+    except Invalid as error:
+        raise click.BadParameter(error.message, param_hint="--name") from None
+    click.echo(secret)
+
+
+@click.command("import-users")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--print-links", is_flag=True, help="Print each new person's activation link.")
+def import_users(path: Path, print_links: bool) -> None:
+    """Import people from a CSV (email,name,team,role). A file with any bad row imports
+    nothing; every bad row is reported with its line number."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows, problems = parse_people_csv(csv.reader(handle))
+    if problems:
+        for line, message in problems:
+            click.echo(f"line {line}: {message}", err=True)
+        click.echo(f"Nothing imported: {len(problems)} problem(s) in {path.name}.", err=True)
+        sys.exit(1)
+    links = import_people(rows)
+    click.echo(f"Imported {len(links)} people.")
+    if print_links:
+        with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+            for email, token in links:
+                click.echo(f"{email}\t{url_for('auth.accept', token=token, _external=True)}")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when people already exist.")
+def seed_demo(if_empty: bool) -> None:
+    """Fill the database with a believable demo company."""
+    if if_empty and db.session.scalar(db.select(db.func.count(User.id))):
+        click.echo("The database already has people: demo data not loaded.")
+        return
+    summary = demo.seed()
+    click.echo(summary)
+
+
+def register_commands(app: Flask) -> None:
+    for command in (create_user, create_token_command, import_users, seed_demo):
+        app.cli.add_command(command)

@@ -1,0 +1,86 @@
+"""Configuration defaults, then the environment.
+
+`DATABASE_URL`, `REDIS_URL` and `SECRET_KEY` are read as they are named in most platforms;
+every other setting is read from a `KUDOS_`-prefixed variable (Flask's `from_prefixed_env`),
+e.g. `KUDOS_SIGNUP_DOMAINS=example.com,example.org`.
+"""
+
+import os
+from datetime import timedelta
+
+
+class Defaults:
+    """Settings that hold unless the environment or a test overrides them."""
+
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled by create_app: a file in instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL: str | None = None
+
+    # Sessions and cookies (the Secure flag is decided in create_app: on outside debug).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "kudos_session"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_NAME = "kudos_remember"
+    REMEMBER_COOKIE_DURATION = timedelta(days=7)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    WTF_CSRF_TIME_LIMIT = 3600 * 8
+
+    # Rate limits (Flask-Limiter syntax). Sign-in counts failed attempts only.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_IP = "20 per 5 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    TOKEN_LIMIT_PER_IP = "20 per 5 minutes"
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en", "fr")
+
+    SIGNUP_DOMAINS: str | list[str] = ""
+    INVITATION_DAYS = 7
+    BEHIND_PROXY = False
+    DEFAULT_TIMEZONE = "Europe/Paris"
+    BASE_URL = "http://127.0.0.1:5000"  # for links made outside a request (CLI, jobs)
+
+    # Email: off unless SMTP_HOST is set.
+    SMTP_HOST = ""
+    SMTP_PORT = 587
+    SMTP_USERNAME = ""
+    SMTP_PASSWORD = ""
+    SMTP_STARTTLS = True
+    SMTP_TIMEOUT = 10
+    MAIL_FROM = "Kudos <kudos@localhost>"
+
+    # Jobs: RQ queue name when REDIS_URL is set; inline otherwise.
+    RQ_QUEUE = "kudos"
+    JOB_TIMEOUT = 120
+
+
+def from_environment(config: dict) -> None:
+    """Apply the un-prefixed variables, then every `KUDOS_*` one."""
+    for name, key in (
+        ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
+        ("REDIS_URL", "REDIS_URL"),
+        ("SECRET_KEY", "SECRET_KEY"),
+    ):
+        if os.environ.get(name):
+            config[key] = os.environ[name]
+
+
+def normalise(config: dict) -> None:
+    """Turn settings given as strings into the shapes the code reads."""
+    domains = config.get("SIGNUP_DOMAINS") or ""
+    if isinstance(domains, str):
+        domains = [d.strip().lower().lstrip("@") for d in domains.split(",")]
+    config["SIGNUP_DOMAINS"] = [d for d in domains if d]
+    uri = config.get("SQLALCHEMY_DATABASE_URI") or ""
+    # Platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len(prefix) :]
+    if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]

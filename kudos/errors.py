@@ -1,0 +1,126 @@
+"""Errors as people and programs expect them: a page, an htmx fragment, or JSON.
+
+API errors have the shape `{"error": {"code": …, "message": …}}` (see shared/API.md).
+"""
+
+import logging
+
+from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from kudos.extensions import htmx, login_manager
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+
+class ApiError(Exception):
+    """Raised by API views (and operations they call) to answer a JSON error."""
+
+    def __init__(self, status: int, message: str, code: str | None = None, **extra):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code or CODES.get(status, "error")
+        self.extra = extra
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json" and not htmx
+    )
+
+
+def json_error(status: int, code: str, message: str, **extra):
+    body = {"error": {"code": code, "message": message, **extra}}
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("Something in that request could not be understood."),
+        401: _("Please sign in to continue."),
+        403: _("This page is not open to your role. If you need it, ask an admin."),
+        404: _("We could not find that page. It may have moved, or it was never here."),
+        405: _("That action cannot be done this way."),
+        409: _("Someone changed this at the same time as you. Reload and try again."),
+        413: _("That is more than we can accept in one go."),
+        429: _("That was a lot of attempts in a short time. Please wait a little."),
+        500: _("Something went wrong on our side. It has been logged; please try again."),
+    }
+
+
+def _page(status: int, message: str, title: str | None = None):
+    if htmx:
+        # Swapped into the page's message area, so what the person typed stays in place.
+        body = render_template("errors/_alert.html", message=message)
+        return body, status, {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
+    return render_template("errors/page.html", status=status, message=message, title=title), status
+
+
+def handle_http(error: HTTPException):
+    status = error.code or 500
+    if status == 401 and not wants_json():
+        return login_manager.unauthorized()
+    message = _messages().get(status, error.description or "")
+    if wants_json():
+        response = json_error(status, CODES.get(status, "error"), message)
+    else:
+        body, status, *headers = _page(status, message)
+        response = current_app.make_response((body, status, *headers))
+    # Keep headers the exception carries (Retry-After from the rate limiter, Allow on 405).
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def handle_csrf(error: CSRFError):
+    message = _("This form had expired or came from elsewhere. Nothing was saved; please "
+                "send it again.")
+    if wants_json():
+        return json_error(400, "csrf_failed", message)
+    return _page(400, message)
+
+
+def handle_api_error(error: ApiError):
+    return json_error(error.status, error.code, error.message, **error.extra)
+
+
+def handle_unexpected(error: Exception):
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    message = _messages()[500]
+    if wants_json():
+        return json_error(500, "server_error", message)
+    return _page(500, message)
+
+
+def unauthorized():
+    """Flask-Login's answer to an anonymous visitor on a protected route."""
+    if wants_json():
+        return json_error(401, "unauthenticated", _("Sign in, or send a personal API token."))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(Exception, handle_unexpected)
+    login_manager.unauthorized_handler(unauthorized)

@@ -1,0 +1,66 @@
+"""Wiring of the web layer: blueprints, the session loader, templates, the CLI."""
+
+from flask import Flask, current_app
+from flask_babel import Babel, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from kudos import admin, api, auth, home, settings
+from kudos.auth.operations import user_for_session
+from kudos.cli import register_commands
+from kudos.extensions import login_manager
+from kudos.i18n import select_locale, select_timezone
+
+HTMX_CONFIG = (
+    '{"allowEval":false,"includeIndicatorStyles":false,"historyCacheSize":0,'
+    '"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},'
+    '{"code":"(400|422|429)","swap":true,"error":false},{"code":"...","swap":false,"error":true}]}'
+)
+
+
+def init_babel(app: Flask, babel: Babel) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+
+def nav_items() -> list[tuple[str, str]]:
+    """(endpoint, label) of the main navigation, by role."""
+    items = [("home.index", _("Home"))]
+    if current_user.is_authenticated and current_user.is_admin:
+        items.append(("admin.index", _("Admin")))
+    items.append(("settings.index", _("Settings")))
+    return items
+
+
+def _template_globals() -> dict:
+    return {
+        "nav_items": nav_items,
+        "htmx_config": HTMX_CONFIG,
+        "current_locale": lambda: str(get_locale()),
+        "languages": current_app.config["LANGUAGES"],
+    }
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL and a busy timeout let several web and worker processes share one SQLite file."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    for blueprint in (auth.bp, home.bp, settings.bp, admin.bp, api.bp):
+        app.register_blueprint(blueprint)
+    login_manager.user_loader(user_for_session)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    app.context_processor(_template_globals)
+    register_commands(app)

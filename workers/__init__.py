@@ -1,0 +1,1 @@
+"""Entry points of the background processes (see docs/operations.md)."""
