@@ -26,9 +26,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         if not (app.debug or app.testing):
             raise RuntimeError("SECRET_KEY is not set: refusing to start outside debug and tests.")
         app.config["SECRET_KEY"] = "dev-only-not-secret"  # noqa: S105
-    secure = not app.debug
-    app.config.setdefault("SESSION_COOKIE_SECURE", secure)
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", secure)
+    # Cookies are Secure outside local debug, unless a setting says otherwise explicitly.
+    explicit = set(test_config or {}) | {k.removeprefix("KUDOS_") for k in os.environ}
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if key not in explicit:
+            app.config[key] = not app.debug
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)

@@ -9,15 +9,15 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from kudos.audit import log_event
 from kudos.auth import operations
 from kudos.auth.forms import AcceptInvitationForm, LoginForm, SignupForm
+from kudos.auth.signin import sign_in, sign_out
 from kudos.domain.errors import Invalid
 from kudos.extensions import limiter
 from kudos.forms import apply_error
@@ -43,17 +43,6 @@ def _safe_next(default: str) -> str:
     parts = urlsplit(target)
     local = target.startswith("/") and not target.startswith("//") and not parts.netloc
     return target if local and "\\" not in target else default
-
-
-def sign_in(user, *, remember: bool = False) -> None:
-    """Start a fresh session for `user` (a new cookie: nothing carries over but the language)."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    operations.start_session(user, remember=remember, user_agent=request.user_agent.string)
-    login_user(user, remember=remember)
-    log_event("sign_in", user_id=user.id)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -86,8 +75,7 @@ def login():
 def logout():
     operations.end_session(current_user.session_token)
     log_event("sign_out", user_id=current_user.id)
-    logout_user()
-    session.clear()
+    sign_out()
     flash(_("You are signed out. See you soon."), "info")
     return redirect(url_for("auth.login"), code=303)
 
@@ -97,8 +85,7 @@ def logout():
 def logout_everywhere():
     operations.end_all_sessions(current_user)
     log_event("sign_out_everywhere", user_id=current_user.id)
-    logout_user()
-    session.clear()
+    sign_out()
     flash(_("You are signed out on every device."), "info")
     return redirect(url_for("auth.login"), code=303)
 

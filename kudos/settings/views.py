@@ -5,11 +5,12 @@ from datetime import time
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from kudos.api import operations as tokens
 from kudos.auth.models import ApiToken, Team
 from kudos.auth.operations import change_password
+from kudos.auth.signin import sign_out
 from kudos.domain.errors import Invalid
 from kudos.extensions import db
 from kudos.forms import apply_error
@@ -152,7 +153,7 @@ def erase():
         except Invalid as error:
             apply_error(form, error)
         else:
-            logout_user()
+            sign_out()
             flash(_("Your account is erased. Thank you for the time you spent with us."),
                   "info")
             return redirect(url_for("auth.login"), code=303)
