@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d kudos/translations
+	$(BIN)/pybabel compile -d kudos/translations
 
 ## make run: the app with demo data on http://127.0.0.1:5000 (SQLite in instance/, jobs inline)
 run: $(VENV)/.installed translations

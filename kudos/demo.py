@@ -77,9 +77,86 @@ def seed(rng: random.Random | None = None) -> str:
     for name, description in TOPICS:
         db.session.add(Topic(name=name, description=description))
     db.session.commit()
+    kudos_count = _history(rng, now)
     people = db.session.scalar(db.select(db.func.count(User.id)))
     return (
-        f"Demo company loaded: {people} people in {len(TEAMS)} teams.\n"
+        f"Demo company loaded: {people} people in {len(TEAMS)} teams, "
+        f"{kudos_count} kudos over five months.\n"
         f"Sign in as the admin {admin.email}, a lead {_email('Awa Diallo')} or a member "
         f"{_email('Hugo Martin')}; every demo password is {PASSWORD}"
     )
+
+
+THANKS = [
+    "Thank you for taking over the Lisbon group at the last minute — the travellers never "
+    "noticed a thing.",
+    "Merci pour ta patience avec le client de Dakar, tu as transformé une réclamation en "
+    "fidélité.",
+    "Your checklist for night trains saved me an hour today. Thank you!",
+    "Thanks for explaining the new booking tool to the whole team, calmly and twice.",
+    "Merci d'avoir relu mon devis un vendredi soir, tu as trouvé l'erreur qui comptait.",
+    "You stayed on the phone with a family stuck in Porto until they had a hotel. Thank you.",
+    "Thank you for the carbon comparison of the Seville options, clear and honest.",
+    "Merci pour l'accueil de Yanis, il se sent déjà chez lui dans l'équipe.",
+    "Thanks for fixing the invoice export before month-end; finance sends its love.",
+    "Merci pour ton idée de carnet de voyage partagé, les clients l'adorent.",
+]
+WORKS = [
+    ("The new Lisbon itinerary", "https://intranet.example/itineraries/lisbon",
+     "Three days by train, half the carbon of last year's flight version."),
+    ("Night-train guide for travellers", "https://intranet.example/guides/night-trains",
+     "Travellers stop calling us at midnight: everything is in it."),
+    ("Customer care playbook v2", None, "New colleagues answer with confidence from day one."),
+    ("Booking tool: one-click refunds", "https://intranet.example/tech/refunds",
+     "Refunds went from five days to one."),
+]
+COMMENTS = ["So true!", "Bravo 👏", "Merci pour elle/lui !", "Well deserved.",
+            "Je confirme, c'était impressionnant."]
+
+
+def _history(rng: random.Random, now) -> int:
+    """Five months of believable recognition, with a team whose spring enthusiasm cooled."""
+    from kudos.recognition.models import Comment, Kudos, KudosRecipient, Reaction
+
+    people = db.session.scalars(db.select(User).where(User.role != "admin")).all()
+    values = db.session.scalars(db.select(Value)).all()
+    created = 0
+    for day in range(150, 0, -1):
+        moment = now - timedelta(days=day)
+        if moment.weekday() >= 5:
+            continue
+        for giver in people:
+            busy = 0.09
+            if giver.team and giver.team.name == "Itineraries":
+                busy = 0.22 if day > 70 else 0.03  # an enthusiastic spring, a quiet autumn
+            if rng.random() > busy:
+                continue
+            colleagues = [p for p in people if p.id != giver.id]
+            same_team = [p for p in colleagues if p.team_id == giver.team_id]
+            pool = same_team if same_team and rng.random() < 0.6 else colleagues
+            recipients = rng.sample(pool, k=1 if rng.random() < 0.8 else 2)
+            at = moment.replace(hour=rng.randint(8, 17), minute=rng.randint(0, 59))
+            highlight = rng.random() < 0.15
+            work = rng.choice(WORKS) if highlight else (None, None, None)
+            kudos = Kudos(giver_id=giver.id, kind="highlight" if highlight else "kudos",
+                          message=rng.choice(THANKS), value_id=rng.choice(values).id
+                          if rng.random() < 0.7 else None, created_at=at,
+                          idempotency_key=f"demo-{created}", work_title=work[0],
+                          work_url=work[1], why_it_matters=work[2])
+            kudos.recipients = [KudosRecipient(user_id=r.id, approved=True) for r in recipients]
+            db.session.add(kudos)
+            db.session.flush()
+            involved = {giver.id, *(r.id for r in recipients)}
+            for fan in rng.sample(people, k=rng.randint(0, 4)):
+                db.session.add(Reaction(kudos_id=kudos.id, user_id=fan.id, kind="applause",
+                                        created_at=at + timedelta(hours=1)))
+                if fan.id not in involved and rng.random() < 0.3:
+                    db.session.add(Reaction(kudos_id=kudos.id, user_id=fan.id,
+                                            kind="plus_one", created_at=at + timedelta(hours=2)))
+            if rng.random() < 0.15:
+                db.session.add(Comment(kudos_id=kudos.id, author_id=rng.choice(people).id,
+                                       body=rng.choice(COMMENTS),
+                                       created_at=at + timedelta(hours=3)))
+            created += 1
+    db.session.commit()
+    return created

@@ -1,18 +1,20 @@
 """Wiring of the web layer: blueprints, the session loader, templates, the CLI."""
 
 from flask import Flask, current_app
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from kudos import admin, api, auth, home, settings
+from kudos import admin, api, auth, home, notifications, recognition, settings
 from kudos.auth.operations import user_for_session
 from kudos.cli import register_commands
 from kudos.extensions import login_manager
 from kudos.i18n import select_locale, select_timezone
+from kudos.recognition.wording import linkify
+from kudos.sqltypes import utcnow
 
 HTMX_CONFIG = (
     '{"allowEval":false,"includeIndicatorStyles":false,"historyCacheSize":0,'
@@ -27,7 +29,8 @@ def init_babel(app: Flask, babel: Babel) -> None:
 
 def nav_items() -> list[tuple[str, str]]:
     """(endpoint, label) of the main navigation, by role."""
-    items = [("home.index", _("Home"))]
+    items = [("recognition.wall", _("Wall")),
+             ("recognition.profile_me", _("My kudos"))]
     if current_user.is_authenticated and current_user.is_admin:
         items.append(("admin.index", _("Admin")))
     items.append(("settings.index", _("Settings")))
@@ -54,8 +57,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def timeago(moment) -> str:
+    """'3 hours ago', in the reader's language."""
+    return format_timedelta(moment - utcnow(), add_direction=True)
+
+
 def init_app(app: Flask) -> None:
-    for blueprint in (auth.bp, home.bp, settings.bp, admin.bp, api.bp):
+    for blueprint in (auth.bp, home.bp, recognition.bp, notifications.bp, settings.bp, admin.bp,
+                      api.bp):
         app.register_blueprint(blueprint)
     login_manager.user_loader(user_for_session)
     login_manager.login_view = "auth.login"
@@ -63,4 +72,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     app.context_processor(_template_globals)
+    app.add_template_filter(linkify, "linkify")
+    app.add_template_filter(timeago, "timeago")
     register_commands(app)

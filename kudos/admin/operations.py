@@ -5,7 +5,7 @@ from sqlalchemy import func
 
 from kudos import audit
 from kudos.admin.models import Topic, Value
-from kudos.auth.models import ROLES, Team, User
+from kudos.auth.models import ROLES, Invitation, Team, User
 from kudos.auth.operations import end_all_sessions
 from kudos.domain.errors import Invalid
 from kudos.extensions import db
@@ -107,3 +107,22 @@ def set_archived(actor: User, kind: str, entry, archived: bool) -> None:
     entry.archived_at = utcnow() if archived else None
     audit.record(actor, f"{kind}.{'archived' if archived else 'restored'}", entry)
     db.session.commit()
+
+
+def setup_checklist() -> list[dict]:
+    """An admin's first steps, each done or not, counted in one query."""
+    def live(model):
+        return (db.select(func.count(model.id)).where(model.archived_at.is_(None))
+                .scalar_subquery())
+
+    teams, values, topics, people, invitations = db.session.execute(
+        db.select(live(Team), live(Value), live(Topic),
+                  db.select(func.count(User.id)).scalar_subquery(),
+                  db.select(func.count(Invitation.id)).scalar_subquery())
+    ).one()
+    return [
+        {"key": "teams", "done": teams > 0},
+        {"key": "values", "done": values > 0},
+        {"key": "topics", "done": topics > 0},
+        {"key": "people", "done": people > 1 or invitations > 0},
+    ]

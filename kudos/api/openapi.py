@@ -59,6 +59,76 @@ PATHS = {
     },
 }
 
+KUDOS_ID = [{"name": "kudos_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+COOLDOWN = _error("A cooldown: `retry_after` seconds (also the Retry-After header) and a "
+                  "human message saying when")
+
+PATHS.update({
+    "/api/v1/kudos": {
+        "get": {"summary": "The kudos the caller may see, newest first",
+                "parameters": [
+                    {"name": "scope", "in": "query", "schema": {
+                        "type": "string", "enum": ["company", "team", "received", "given"]}},
+                    {"name": "team_id", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "value_id", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "kind", "in": "query", "schema": {
+                        "type": "string", "enum": ["kudos", "highlight"]}},
+                    *PAGE_PARAMS],
+                "responses": {"200": _ok("A page of kudos", "KudosPage")}},
+        "post": {
+            "summary": "Thank colleagues (kind `kudos`) or highlight their work (`highlight`)",
+            "parameters": [{"name": "Idempotency-Key", "in": "header",
+                            "schema": {"type": "string", "maxLength": 64}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/NewKudos"}}}},
+            "responses": {"201": _ok("Given", "Kudos"),
+                          "200": _ok("Already given with this idempotency key", "Kudos"),
+                          "422": _error("Invalid field (named in `field`)"),
+                          "429": COOLDOWN},
+        },
+    },
+    "/api/v1/kudos/{kudos_id}": {
+        "get": {"summary": "One kudos with recipients, reactions, comments",
+                "parameters": KUDOS_ID,
+                "responses": {"200": _ok("The kudos", "Kudos"),
+                              "404": _error("Unknown, or not visible to the caller")}},
+        "delete": {"summary": "Withdraw (the giver, within 15 minutes) or hide (an admin, "
+                              "`{\"reason\"}` required); nothing is physically deleted",
+                   "parameters": KUDOS_ID,
+                   "responses": {"204": {"description": "Withdrawn or hidden"},
+                                 "404": _error("Not found"),
+                                 "422": _error("Edit window over, or reason missing")}},
+    },
+    "/api/v1/kudos/{kudos_id}/reactions": {
+        "post": {"summary": "React (`applause` or `plus_one`, which co-signs); a second "
+                            "identical reaction is not counted twice",
+                 "parameters": KUDOS_ID,
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["kind"], "properties": {"kind": {
+                         "type": "string", "enum": ["applause", "plus_one"]}}}}}},
+                 "responses": {"201": _ok("Reaction counts"), "404": _error("Not found"),
+                               "422": _error("Unknown kind, or co-signing one's own")}},
+    },
+    "/api/v1/kudos/{kudos_id}/reactions/{kind}": {
+        "delete": {"summary": "Take a reaction back",
+                   "parameters": [*KUDOS_ID, {"name": "kind", "in": "path", "required": True,
+                                              "schema": {"type": "string"}}],
+                   "responses": {"204": {"description": "Removed"}}},
+    },
+    "/api/v1/kudos/{kudos_id}/comments": {
+        "post": {"summary": "Comment (plain text, up to 500 characters)",
+                 "parameters": KUDOS_ID,
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["body"],
+                     "properties": {"body": {"type": "string", "maxLength": 500}}}}}},
+                 "responses": {"201": _ok("The comment"), "422": _error("Empty or too long")}},
+    },
+    "/api/v1/notifications": {
+        "get": {"summary": "The caller's notifications, newest first",
+                "parameters": PAGE_PARAMS, "responses": {"200": _ok("A page of notifications")}},
+    },
+})
+
 SCHEMAS = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"],
@@ -74,6 +144,27 @@ SCHEMAS = {
     "UserPage": {"type": "object", "properties": {
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/User"}},
         "next_cursor": {"type": ["string", "null"]}}},
+    "NewKudos": {"type": "object", "required": ["recipient_ids", "message"], "properties": {
+        "recipient_ids": {"type": "array", "items": {"type": "integer"}, "minItems": 1,
+                          "maxItems": 10},
+        "message": {"type": "string", "minLength": 1, "maxLength": 1000},
+        "kind": {"type": "string", "enum": ["kudos", "highlight"]},
+        "value_id": {"type": ["integer", "null"]},
+        "campaign_id": {"type": ["integer", "null"]},
+        "visibility": {"type": "string", "enum": ["company", "team", "recipients"]},
+        "work_title": {"type": "string", "maxLength": 200},
+        "link_url": {"type": "string", "format": "uri"},
+        "why_it_matters": {"type": "string", "maxLength": 500},
+        "idempotency_key": {"type": "string", "maxLength": 64}}},
+    "Kudos": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "kind": {"type": "string"}, "message": {"type": "string"},
+        "giver": {"type": "object"}, "recipients": {"type": "array"},
+        "value": {"type": ["object", "null"]}, "visibility": {"type": "string"},
+        "status": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"},
+        "reactions": {"type": "object"}, "comments": {"type": "array"}}},
+    "KudosPage": {"type": "object", "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Kudos"}},
+        "next_cursor": {"type": ["string", "null"]}}},
     "NewToken": {"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "token": {"type": "string"},
         "created_at": {"type": "string", "format": "date-time"}}},
@@ -86,7 +177,7 @@ def spec() -> dict:
         "info": {"title": "Kudos API", "version": "1",
                  "description": "Recognition and employee advocacy. Errors are "
                                 "`{\"error\": {\"code\", \"message\"}}`."},
-        "servers": [{"url": url_for("home.index", _external=True).rstrip("/")}],
+        "servers": [{"url": url_for("recognition.wall", _external=True).rstrip("/")}],
         "security": [{"bearer": []}, {"session": []}],
         "paths": PATHS,
         "components": {

@@ -1,6 +1,6 @@
 """API v1: authentication (session or bearer token), the caller, tokens, colleagues."""
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import and_, or_
@@ -35,7 +35,8 @@ def load_from_bearer(req):
 def check_csrf_for_browser_calls():
     """A browser session must prove the call comes from our pages; a token need not."""
     browser = current_user.is_authenticated and g.get("kudos_token_user") is None
-    if request.method in UNSAFE and browser:
+    # csrf.protect() itself ignores WTF_CSRF_ENABLED; honour it as the forms do.
+    if request.method in UNSAFE and browser and current_app.config["WTF_CSRF_ENABLED"]:
         csrf.protect()
 
 
@@ -128,7 +129,9 @@ def users():
         like = f"%{q}%"
         query = query.where(or_(User.name.ilike(like), User.email.ilike(like)))
     if position:
-        if len(position) != 2:
+        # A forged position of the wrong types fails inside the database (PostgreSQL).
+        if (len(position) != 2 or not isinstance(position[0], str)
+                or type(position[1]) is not int):
             raise ApiError(422, _("This cursor is not one we gave out."), field="cursor")
         name, last_id = position
         query = query.where(or_(User.name > name, and_(User.name == name, User.id > last_id)))

@@ -53,6 +53,8 @@ class User(UserMixin, db.Model):
     work_end_minute: Mapped[int] = mapped_column(default=18 * 60)
     locale: Mapped[str | None] = mapped_column(String(5))
     profile_public: Mapped[bool] = mapped_column(default=True)
+    approve_kudos: Mapped[bool] = mapped_column(default=False)  # approve kudos about me first
+    last_gave_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # also a giving lock
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -53,14 +53,14 @@ def _safe_next(default: str) -> str:
                key_func=_account_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("home.index"))
+        return redirect(url_for("recognition.wall"))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
         user = operations.authenticate(form.email.data, form.password.data)
         if user is not None:
             sign_in(user, remember=form.remember.data)
-            return redirect(_safe_next(url_for("home.index")), code=303)
+            return redirect(_safe_next(url_for("recognition.wall")), code=303)
         log_event("sign_in_failed", email=form.email.data)
         # The same words for an unknown email and a wrong password.
         error = _("That email and password do not match an account.")
@@ -111,7 +111,7 @@ def accept(token: str):
                 logout_user()
             sign_in(user)
             flash(_("Welcome to Kudos, %(name)s!", name=user.name), "success")
-            return redirect(url_for("home.index"), code=303)
+            return redirect(url_for("recognition.wall"), code=303)
     status = 422 if form.errors else 200
     return render_template("auth/accept.html", form=form, invitation=invitation), status
 

@@ -1,4 +1,4 @@
-"""The home page, the language switch and the health check."""
+"""The language switch and the health check (the home page is the wall)."""
 
 from kudos.home.views import bp
 

@@ -44,6 +44,7 @@ class ProfileForm(FlaskForm):
     work_end = TimeField(_l("Day ends at"), validators=[DataRequired()])
     locale = SelectField(_l("Language"))
     profile_public = BooleanField(_l("Show my profile on the company wall and in search"))
+    approve_kudos = BooleanField(_l("Let me approve kudos about me before they go on the wall"))
 
     def validate_work_end(self, field):
         if self.work_start.data and field.data and field.data <= self.work_start.data:

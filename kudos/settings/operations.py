@@ -28,6 +28,7 @@ def update_profile(
     work_end: time,
     locale: str | None,
     profile_public: bool,
+    approve_kudos: bool = False,
 ) -> None:
     """Save a person's own settings after checking each field."""
     name = clean_name(name)
@@ -55,6 +56,7 @@ def update_profile(
     user.work_start_minute, user.work_end_minute = start, end
     user.locale = locale
     user.profile_public = profile_public
+    user.approve_kudos = approve_kudos
     db.session.commit()
 
 
@@ -76,6 +78,7 @@ def export_data(user: User) -> dict:
             "work_hours": [_hhmm(user.work_start_minute), _hhmm(user.work_end_minute)],
             "language": user.locale,
             "profile_public": user.profile_public,
+            "approve_kudos": user.approve_kudos,
             "created_at": user.created_at.isoformat(),
         },
         "sign_in_sessions": [

@@ -33,6 +33,7 @@ def _profile_form(formdata=None) -> ProfileForm:
         work_end=time(user.work_end_minute // 60, user.work_end_minute % 60),
         locale=user.locale or "",
         profile_public=user.profile_public,
+        approve_kudos=user.approve_kudos,
     )
     teams = db.session.scalars(
         db.select(Team).where(Team.archived_at.is_(None)).order_by(Team.name)
@@ -80,6 +81,7 @@ def save_profile():
                 work_end=form.work_end.data,
                 locale=form.locale.data or None,
                 profile_public=form.profile_public.data,
+                approve_kudos=form.approve_kudos.data,
             )
         except Invalid as error:
             apply_error(form, error)

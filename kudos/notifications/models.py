@@ -1,0 +1,31 @@
+"""In-app notifications. One row per (person, event): a unique key makes delivery idempotent."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kudos.auth.models import User
+from kudos.extensions import db
+from kudos.sqltypes import UTCDateTime, utcnow
+
+# thanked: you received a kudos or highlight; cosigned: someone added their +1 to a kudos you
+# gave or received; commented: a comment on a kudos you gave or received; approval: a kudos
+# about you waits for your approval.
+KINDS = ("thanked", "cosigned", "commented", "approval")
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kudos_id: Mapped[int | None] = mapped_column(ForeignKey("kudos.id"))
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
