@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from kudos.domain.errors import DomainError
 from kudos.extensions import htmx, login_manager
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,14 @@ def handle_api_error(error: ApiError):
     return json_error(error.status, error.code, error.message, **error.extra)
 
 
+def handle_domain_error(error: DomainError):
+    """A refusal an operation raised that the view did not turn into a form message."""
+    extra = {"field": error.field} if hasattr(error, "field") else {}
+    if wants_json():
+        return json_error(error.status, error.code, error.message, **extra)
+    return _page(error.status, error.message)
+
+
 def handle_unexpected(error: Exception):
     log.exception("Unhandled error on %s %s", request.method, request.path)
     message = _messages()[500]
@@ -121,6 +130,7 @@ def unauthorized():
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(Exception, handle_unexpected)
     login_manager.unauthorized_handler(unauthorized)

@@ -9,8 +9,7 @@ from kudos.api import operations
 from kudos.api.openapi import spec
 from kudos.api.pagination import page, page_args
 from kudos.auth.models import ApiToken, User, active_users
-from kudos.domain.errors import DomainError
-from kudos.errors import ApiError, json_error
+from kudos.errors import ApiError
 from kudos.extensions import csrf, db, login_manager
 from kudos.permissions import access, require
 
@@ -38,12 +37,6 @@ def check_csrf_for_browser_calls():
     # csrf.protect() itself ignores WTF_CSRF_ENABLED; honour it as the forms do.
     if request.method in UNSAFE and browser and current_app.config["WTF_CSRF_ENABLED"]:
         csrf.protect()
-
-
-@bp.errorhandler(DomainError)
-def domain_error(error: DomainError):
-    extra = {"field": error.field} if hasattr(error, "field") else {}
-    return json_error(error.status, error.code, error.message, **extra)
 
 
 def json_body() -> dict:
