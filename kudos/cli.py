@@ -42,6 +42,8 @@ def create_user(email: str, name: str, role: str, team: str | None, password: st
         check_new_password(password, email=email, name=name)
     except Invalid as error:
         raise click.BadParameter(error.message, param_hint=f"--{error.field}") from None
+    if role == "lead" and not team:
+        raise click.BadParameter("a lead leads a team: give --team", param_hint="--team")
     if db.session.scalar(db.select(User).where(User.email == email)):
         raise click.BadParameter("someone already has this email", param_hint="--email")
     team_row = _team(team)

@@ -12,3 +12,4 @@ def apply_error(form: FlaskForm, error: Invalid) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+

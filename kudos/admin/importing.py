@@ -44,6 +44,8 @@ def parse_people_csv(reader: Iterable[list[str]]) -> tuple[list[dict], list[tupl
         elif email in seen:
             problems.append((line, _("%(email)s is also on line %(other)s", email=email,
                                      other=seen[email])))
+        elif role == "lead" and not team:
+            problems.append((line, _("a lead needs a team")))
         elif len(team) > 60:
             problems.append((line, _("the team name is longer than 60 characters")))
         else:

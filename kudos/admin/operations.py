@@ -1,11 +1,11 @@
 """What admins do to people, teams, values and topics. Every change is audited."""
 
 from flask_babel import gettext as _
-from sqlalchemy import func
+from sqlalchemy import func, update
 
 from kudos import audit
 from kudos.admin.models import Topic, Value
-from kudos.auth.models import ROLES, Invitation, Team, User
+from kudos.auth.models import ROLES, ApiToken, Invitation, Team, User
 from kudos.auth.operations import end_all_sessions
 from kudos.domain.errors import Invalid
 from kudos.extensions import db
@@ -62,6 +62,11 @@ def deactivate(actor: User, person: User, reason: str = "") -> None:
     person.active = False
     person.deactivated_at = utcnow()
     end_all_sessions(person, commit=False)
+    # Tokens end too: a reactivated person starts again with new ones.
+    db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == person.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
     audit.record(actor, "person.deactivated", person, reason=reason[:300])
     db.session.commit()
 
@@ -96,7 +101,9 @@ def save_entry(actor: User, kind: str, entry=None, *, name: str, description: st
         db.session.add(entry)
         audit.record(actor, f"{kind}.created", entry, name=name)
     else:
-        audit.record(actor, f"{kind}.changed", entry, before=entry.name, after=name)
+        audit.record(actor, f"{kind}.changed", entry,
+                     before={"name": entry.name, "description": entry.description},
+                     after={"name": name, "description": description})
         entry.name, entry.description = name, description
     db.session.commit()
     return entry

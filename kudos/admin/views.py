@@ -5,13 +5,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from sqlalchemy import or_
 
 from kudos.admin import operations
 from kudos.admin.forms import EntryForm, InviteForm, PersonForm, ReasonForm
 from kudos.audit import AuditLog
 from kudos.auth import operations as auth_ops
-from kudos.auth.models import Invitation, Team, User
+from kudos.auth.models import Invitation, Team, User, matching
 from kudos.domain.errors import Invalid
 from kudos.extensions import db, htmx
 from kudos.forms import apply_error
@@ -61,8 +60,7 @@ def people():
     q = (request.args.get("q") or "").strip()[:100]
     query = db.select(User).where(User.erased_at.is_(None)).order_by(User.name)
     if q:
-        like = f"%{q}%"
-        query = query.where(or_(User.name.ilike(like), User.email.ilike(like)))
+        query = query.where(matching(q[:100]))
     found = db.session.scalars(query.limit(200)).all()
     pending = db.session.scalars(
         db.select(Invitation)

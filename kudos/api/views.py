@@ -8,7 +8,7 @@ from sqlalchemy import and_, or_
 from kudos.api import operations
 from kudos.api.openapi import spec
 from kudos.api.pagination import page, page_args
-from kudos.auth.models import ApiToken, User, active_users
+from kudos.auth.models import ApiToken, User, active_users, matching
 from kudos.errors import ApiError
 from kudos.extensions import csrf, db, login_manager
 from kudos.permissions import access, require
@@ -119,8 +119,7 @@ def users():
         or_(User.profile_public.is_(True), User.id == current_user.id)
     ).order_by(User.name, User.id)
     if q:
-        like = f"%{q}%"
-        query = query.where(or_(User.name.ilike(like), User.email.ilike(like)))
+        query = query.where(matching(q[:100]))
     if position:
         # A forged position of the wrong types fails inside the database (PostgreSQL).
         if (len(position) != 2 or not isinstance(position[0], str)

@@ -168,3 +168,10 @@ def email_taken(email: str) -> bool:
     return (
         db.session.scalar(db.select(func.count(User.id)).where(User.email == email.lower())) > 0
     )
+
+
+def matching(text: str):
+    """SQL condition: the name or the email contains `text` (% and _ taken literally)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return User.name.ilike(pattern, escape="\\") | User.email.ilike(pattern, escape="\\")

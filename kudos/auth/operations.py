@@ -143,6 +143,8 @@ def invite(
     name = clean_name(name)
     if role not in ROLES:
         raise Invalid("role", _("Please choose a role."))
+    if role == "lead" and team is None:
+        raise Invalid("team_id", _("A lead leads at least one team: please pick it."))
     if email_taken(email):
         raise Invalid("email", _("Someone already has an account with this email address."))
     invitation, token = new_invitation("invite", email, name, role, team, actor)

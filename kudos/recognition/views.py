@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from kudos.admin.models import Value
 from kudos.admin.operations import setup_checklist
-from kudos.auth.models import Team, User, active_users
+from kudos.auth.models import Team, User, active_users, matching
 from kudos.domain.errors import Invalid, NotFound
 from kudos.extensions import db, htmx
 from kudos.forms import apply_error
@@ -135,6 +135,19 @@ def new():
     return _give_page(_give_form())
 
 
+def _campaign_id() -> int | None:
+    """The form has no campaign picker yet, but a campaign sent anyway must reach the
+    operation, which refuses one it does not know (as the API does), rather than be dropped
+    silently. Something that is not a number is no campaign we know either."""
+    raw = (request.form.get("campaign_id") or "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return -1
+
+
 @bp.post("/kudos")
 @access("user")
 def give():
@@ -145,6 +158,7 @@ def give():
             message=form.message.data,
             kind=form.kind.data or "kudos",
             value_id=form.value_id.data or None,
+            campaign_id=_campaign_id(),
             visibility=form.visibility.data or "company",
             work_title=form.work_title.data,
             work_url=form.work_url.data,
@@ -172,11 +186,10 @@ def give():
 
 
 def _search(q: str) -> list[User]:
-    like = f"%{q[:100]}%"
     return db.session.scalars(
         active_users()
         .where(User.id != current_user.id, User.profile_public.is_(True),
-               (User.name.ilike(like)) | (User.email.ilike(like)))
+               matching(q[:100]))
         .order_by(User.name).limit(8)
     ).all()
 
