@@ -49,5 +49,8 @@ extract-messages: $(VENV)/.installed
 worker: $(VENV)/.installed
 	$(BIN)/python -m workers.worker
 
+scheduler: $(VENV)/.installed
+	$(BIN)/python -m workers.scheduler
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -6,14 +6,18 @@ called after the transaction that made the job's data has committed.
 
 import os
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
 from redis import Redis
 from rq import Queue, Retry
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.utils import import_string
 
 from kudos.extensions import db
+from kudos.sqltypes import UTCDateTime, utcnow
 
 
 def redis_connection(app: Flask | None = None) -> Redis | None:
@@ -24,7 +28,10 @@ def redis_connection(app: Flask | None = None) -> Redis | None:
         return None
     client = app.extensions.get("kudos_redis")
     if client is None:
-        client = app.extensions["kudos_redis"] = Redis.from_url(url)
+        # Short timeouts: when Redis is down, a request waits a moment, not a minute.
+        client = app.extensions["kudos_redis"] = Redis.from_url(
+            url, socket_connect_timeout=1, socket_timeout=5
+        )
     return client
 
 
@@ -34,6 +41,11 @@ def queue(app: Flask | None = None) -> Queue | None:
     if connection is None:
         return None
     return Queue(app.config["RQ_QUEUE"], connection=connection)
+
+
+def job_path(func: Callable[..., Any]) -> str:
+    """The importable name of a job function, as RQ and the outbox store it."""
+    return f"{func.__module__}:{func.__qualname__}"
 
 
 def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any):
@@ -46,7 +58,7 @@ def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any):
         return func(*args, **kwargs)
     return q.enqueue(
         run,
-        f"{func.__module__}:{func.__qualname__}",
+        job_path(func),
         args,
         kwargs,
         job_timeout=current_app.config["JOB_TIMEOUT"],
@@ -76,3 +88,36 @@ def run(path: str, args: tuple, kwargs: dict) -> Any:
             db.engine.dispose(close=False)
             app.extensions["kudos_pid"] = os.getpid()
         return func(*args, **kwargs)
+
+
+def run_periodic(name: str, path: str) -> Any:
+    """A periodic job: run it like any job and record its last run (for the admin page)."""
+    app = _worker_app or current_app._get_current_object()
+    with app.app_context():
+        started = utcnow()
+        try:
+            result = run(path, (), {})
+        except Exception as error:
+            _record_run(name, started, f"failed: {error}"[:300])
+            raise  # RQ records the failure and retries
+        _record_run(name, started, "ok")
+        return result
+
+
+def _record_run(name: str, started, status: str) -> None:
+    db.session.rollback()
+    row = db.session.get(PeriodicRun, name) or PeriodicRun(name=name)
+    row.started_at, row.finished_at, row.status = started, utcnow(), status
+    db.session.merge(row)
+    db.session.commit()
+
+
+class PeriodicRun(db.Model):
+    """The last run of each periodic job."""
+
+    __tablename__ = "periodic_runs"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(300), default="")

@@ -13,13 +13,15 @@ def mail_enabled() -> bool:
     return bool(current_app.config.get("SMTP_HOST"))
 
 
-def send_email_job(to: str, subject: str, body: str) -> None:
+def send_email_job(to: str, subject: str, body: str, headers: dict | None = None) -> None:
     """Send one plain-text email. Raises on SMTP failure so the job is retried."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]),
                       timeout=config["SMTP_TIMEOUT"]) as smtp:

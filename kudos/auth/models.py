@@ -55,6 +55,9 @@ class User(UserMixin, db.Model):
     profile_public: Mapped[bool] = mapped_column(default=True)
     approve_kudos: Mapped[bool] = mapped_column(default=False)  # approve kudos about me first
     last_gave_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # also a giving lock
+    digest_frequency: Mapped[str] = mapped_column(String(8), default="weekly")  # daily|weekly|never
+    notify_mode: Mapped[str] = mapped_column(String(8), default="live")  # live | digest
+    gathered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # moved to digest, when
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kudos.auth.models import User
@@ -12,7 +12,9 @@ from kudos.sqltypes import UTCDateTime, utcnow
 # thanked: you received a kudos or highlight; cosigned: someone added their +1 to a kudos you
 # gave or received; commented: a comment on a kudos you gave or received; approval: a kudos
 # about you waits for your approval.
-KINDS = ("thanked", "cosigned", "commented", "approval")
+KINDS = ("thanked", "cosigned", "commented", "approval", "gathered")
+# Recognition received is never gathered or held back: it is not a nudge.
+RECOGNITION = ("thanked", "approval")
 
 
 class Notification(db.Model):
@@ -27,5 +29,20 @@ class Notification(db.Model):
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # in a digest
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+
+class DigestRun(db.Model):
+    """One digest per person and period: the unique key makes sending it idempotent."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("user_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    period: Mapped[str] = mapped_column(String(12))  # 2026-11-27 or 2026-W48
+    status: Mapped[str] = mapped_column(String(10), default="sending")  # sending | sent | empty
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    items: Mapped[int] = mapped_column(default=0)

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from kudos.extensions import db, htmx
+from kudos.extensions import csrf, db, htmx
 from kudos.notifications import operations
 from kudos.notifications.models import Notification
 from kudos.permissions import access
@@ -40,3 +40,23 @@ def read():
         return render_template("notifications/_bell.html",
                                unread=operations.unread_count(current_user))
     return redirect(url_for("notifications.index"), code=303)
+
+
+@bp.get("/unsubscribe/<token>")
+@access("public")
+def unsubscribe_page(token: str):
+    """The link in every digest: a page with one button (a GET never changes anything)."""
+    return render_template("notifications/unsubscribe.html", token=token, done=False)
+
+
+@bp.post("/unsubscribe/<token>")
+@access("public")
+@csrf.exempt
+def unsubscribe(token: str):
+    """One click from the page, or from the mail client (RFC 8058): the signed token is the
+    proof, so no sign-in and no CSRF token are needed."""
+    user = operations.unsubscribe(token)
+    if user is None:
+        return render_template("notifications/unsubscribe.html", token=token, done=False,
+                               invalid=True), 400
+    return render_template("notifications/unsubscribe.html", token=token, done=True)

@@ -12,13 +12,12 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kudos import audit
+from kudos import audit, outbox
 from kudos.admin.models import Value
 from kudos.auth.models import User
 from kudos.domain.cooldowns import PastGift, Refusal, check_giving
 from kudos.domain.errors import DomainError, Invalid, NotFound
 from kudos.extensions import db
-from kudos.jobs import enqueue
 from kudos.recognition import jobs
 from kudos.recognition.models import (
     KINDS,
@@ -221,8 +220,9 @@ def give(giver: User, draft: Draft, *, now: datetime | None = None,
     if kudos.visibility == "team":
         teams = {t for t in [giver.team_id, *(u.team_id for u in recipients)] if t}
         db.session.add_all(KudosAudience(kudos_id=kudos.id, team_id=t) for t in teams)
+    outbox.publish(jobs.notify_recipients, kudos.id)
     db.session.commit()
-    enqueue(jobs.notify_recipients, kudos.id)
+    outbox.flush()
     return kudos, True
 
 
@@ -321,13 +321,14 @@ def set_reaction(user: User, kudos: Kudos, kind: str, on: bool | None = None) ->
     want = (present is None) if on is None else on
     if want and present is None:
         db.session.add(Reaction(kudos_id=kudos.id, user_id=user.id, kind=kind))
+        if kind == "plus_one":
+            outbox.publish(jobs.notify_cosigned, kudos.id, user.id)
         try:
             db.session.commit()
         except IntegrityError:  # a double click that raced: the reaction is there once
             db.session.rollback()
             return True
-        if kind == "plus_one":
-            enqueue(jobs.notify_cosigned, kudos.id, user.id)
+        outbox.flush()
     elif not want and present is not None:
         db.session.execute(delete(Reaction).where(Reaction.id == present))
         db.session.commit()
@@ -340,8 +341,10 @@ def add_comment(author: User, kudos: Kudos, body: str) -> Comment:
     comment = Comment(kudos_id=kudos.id, author_id=author.id,
                       body=clean_message(body, "body", COMMENT_MAX))
     db.session.add(comment)
+    db.session.flush()
+    outbox.publish(jobs.notify_commented, comment.id)
     db.session.commit()
-    enqueue(jobs.notify_commented, comment.id)
+    outbox.flush()
     return comment
 
 

@@ -45,6 +45,11 @@ class ProfileForm(FlaskForm):
     locale = SelectField(_l("Language"))
     profile_public = BooleanField(_l("Show my profile on the company wall and in search"))
     approve_kudos = BooleanField(_l("Let me approve kudos about me before they go on the wall"))
+    digest_frequency = SelectField(_l("Email digest"), choices=[
+        ("weekly", _l("Weekly")), ("daily", _l("Daily")), ("never", _l("Never"))])
+    notify_mode = SelectField(_l("Notifications on Kudos"), choices=[
+        ("live", _l("Show them as they happen")),
+        ("digest", _l("Gather them in my digest (thanks received still show)"))])
 
     def validate_work_end(self, field):
         if self.work_start.data and field.data and field.data <= self.work_start.data:

@@ -29,6 +29,8 @@ def update_profile(
     locale: str | None,
     profile_public: bool,
     approve_kudos: bool = False,
+    digest_frequency: str = "weekly",
+    notify_mode: str = "live",
 ) -> None:
     """Save a person's own settings after checking each field."""
     name = clean_name(name)
@@ -47,6 +49,10 @@ def update_profile(
     end = work_end.hour * 60 + work_end.minute
     if end <= start:
         raise Invalid("work_end", _("The day must end after it starts."))
+    if digest_frequency not in ("daily", "weekly", "never"):
+        raise Invalid("digest_frequency", _("Please choose how often from the list."))
+    if notify_mode not in ("live", "digest"):
+        raise Invalid("notify_mode", _("Please choose from the list."))
     if locale not in (None, *LOCALES):
         raise Invalid("locale", _("Please choose a language from the list."))
     user.name = name
@@ -57,6 +63,10 @@ def update_profile(
     user.locale = locale
     user.profile_public = profile_public
     user.approve_kudos = approve_kudos
+    user.digest_frequency = digest_frequency
+    if notify_mode != user.notify_mode:
+        user.notify_mode = notify_mode
+        user.gathered_at = None
     db.session.commit()
 
 
@@ -79,6 +89,8 @@ def export_data(user: User) -> dict:
             "language": user.locale,
             "profile_public": user.profile_public,
             "approve_kudos": user.approve_kudos,
+            "digest_frequency": user.digest_frequency,
+            "notifications": user.notify_mode,
             "created_at": user.created_at.isoformat(),
         },
         "sign_in_sessions": [

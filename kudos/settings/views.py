@@ -34,6 +34,8 @@ def _profile_form(formdata=None) -> ProfileForm:
         locale=user.locale or "",
         profile_public=user.profile_public,
         approve_kudos=user.approve_kudos,
+        digest_frequency=user.digest_frequency,
+        notify_mode=user.notify_mode,
     )
     teams = db.session.scalars(
         db.select(Team).where(Team.archived_at.is_(None)).order_by(Team.name)
@@ -82,6 +84,8 @@ def save_profile():
                 locale=form.locale.data or None,
                 profile_public=form.profile_public.data,
                 approve_kudos=form.approve_kudos.data,
+                digest_frequency=form.digest_frequency.data,
+                notify_mode=form.notify_mode.data,
             )
         except Invalid as error:
             apply_error(form, error)

@@ -1,0 +1,130 @@
+"""Periodic and one-off jobs of notifications: email digests and adaptive delivery.
+
+Jobs take ids, run in an app context, and are idempotent (a unique key per digest period).
+"""
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from kudos import outbox
+from kudos.auth.models import User, active_users
+from kudos.domain.delivery import AdaptiveRule, Rhythm, digest_due, should_gather
+from kudos.extensions import db
+from kudos.mail import mail_enabled, send_email_job
+from kudos.notifications.models import DigestRun, Notification
+from kudos.notifications.operations import deliver, unsubscribe_token
+from kudos.sqltypes import utcnow
+
+
+def rhythm_of(user: User) -> Rhythm:
+    return Rhythm(user.timezone, tuple(user.weekdays), user.work_start_minute,
+                  user.work_end_minute)
+
+
+def _last_period(user_id: int) -> str | None:
+    return db.session.scalar(
+        select(DigestRun.period).where(DigestRun.user_id == user_id)
+        .order_by(DigestRun.id.desc()).limit(1)
+    )
+
+
+def send_due_digests() -> int:
+    """Every 15 minutes: queue a digest for each person whose period is due now, inside their
+    working hours. Email off (no SMTP settings) means no digest at all."""
+    if not mail_enabled():
+        return 0
+    now = utcnow()
+    queued = 0
+    people = db.session.scalars(
+        active_users().where(User.digest_frequency.in_(("daily", "weekly")))
+    ).all()
+    for user in people:
+        period = digest_due(now, rhythm_of(user), user.digest_frequency, _last_period(user.id))
+        if period:
+            outbox.publish(send_digest, user.id, period)
+            queued += 1
+    db.session.commit()
+    outbox.flush()
+    return queued
+
+
+def send_digest(user_id: int, period: str) -> str:
+    """Send one person's digest for one period, at most once: the period is claimed in the
+    database before the email leaves; an SMTP failure releases the claim and raises, so the
+    job is retried."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        return "gone"
+    run = DigestRun(user_id=user_id, period=period)
+    db.session.add(run)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return "already"
+    items = db.session.scalars(
+        select(Notification).where(Notification.user_id == user_id,
+                                   Notification.emailed_at.is_(None),
+                                   Notification.read_at.is_(None))
+        .order_by(Notification.created_at)
+    ).all()
+    if not items:
+        run.status = "empty"  # fewer, better messages: nothing new, no email
+        db.session.commit()
+        return "empty"
+    subject, body, unsubscribe = _compose(user, items)
+    try:
+        send_email_job(user.email, subject, body, headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        })
+    except Exception:
+        db.session.delete(run)
+        db.session.commit()
+        raise
+    now = utcnow()
+    db.session.execute(update(Notification).where(Notification.id.in_([n.id for n in items]))
+                       .values(emailed_at=now))
+    run.status, run.items = "sent", len(items)
+    db.session.commit()
+    return "sent"
+
+
+def _compose(user: User, items: list[Notification]) -> tuple[str, str, str]:
+    with (force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]),
+          current_app.test_request_context(base_url=current_app.config["BASE_URL"])):
+        unsubscribe = url_for("notifications.unsubscribe", token=unsubscribe_token(user.id),
+                              _external=True)
+        body = render_template("notifications/digest.txt", user=user, items=items,
+                               unsubscribe=unsubscribe,
+                               home=url_for("recognition.wall", _external=True),
+                               settings=url_for("settings.index", _external=True))
+        subject = _("Your Kudos news: %(count)s new", count=len(items))
+    return subject, body, unsubscribe
+
+
+def adapt_delivery() -> int:
+    """Nightly: people whose notifications pile up unread get them gathered into their
+    digest instead, and are told once, kindly. They can move back in their settings."""
+    now = utcnow()
+    rule = AdaptiveRule()
+    moved = 0
+    people = db.session.scalars(active_users().where(User.notify_mode == "live")).all()
+    for user in people:
+        unread = db.session.scalars(
+            select(Notification.created_at).where(Notification.user_id == user.id,
+                                                  Notification.read_at.is_(None))
+        ).all()
+        if not should_gather(list(unread), now, rule):
+            continue
+        user.notify_mode = "digest"
+        user.gathered_at = now
+        if user.digest_frequency == "never":
+            user.digest_frequency = "weekly"
+        db.session.commit()
+        deliver(user.id, "gathered", f"gathered:{user.id}:{now.date().isoformat()}")
+        moved += 1
+    return moved

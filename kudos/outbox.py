@@ -1,0 +1,190 @@
+"""The transactional outbox: follow-up work is written in the same transaction as the data
+it follows, then moved to RQ by a dispatcher, so that nothing is lost when Redis is down.
+
+    outbox.publish(jobs.notify_recipients, kudos.id)   # before commit, same transaction
+    db.session.commit()
+    outbox.flush()                                      # after commit: best effort, now
+
+Without REDIS_URL, `flush()` runs the events inline, in order. With it, `flush()` and the
+periodic `dispatch_job` move pending rows to RQ in batches; rows are claimed with a
+conditional UPDATE (and SKIP LOCKED on PostgreSQL), so several dispatchers can run at once
+without sending a row twice in the normal case. A dispatcher that dies after enqueuing and
+before marking rows sent leaves them to be sent again: jobs are idempotent, so the effect is
+still once.
+"""
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from redis.exceptions import RedisError
+from rq import Queue, Retry
+from sqlalchemy import JSON, Index, String, func, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.utils import import_string
+
+from kudos.extensions import db
+from kudos.jobs import job_path, redis_connection, run
+from kudos.sqltypes import UTCDateTime, utcnow
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+RECLAIM_AFTER = timedelta(minutes=5)
+RETRY = Retry(max=3, interval=[10, 60, 300])
+
+
+class OutboxEvent(db.Model):
+    __tablename__ = "outbox_events"
+    __table_args__ = (Index("ix_outbox_events_status_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    job: Mapped[str] = mapped_column(String(200))  # "module:function"
+    args: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # pending -> claimed (by one dispatcher) -> sent; back to pending if sending failed
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    claim: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+def publish(job: Callable[..., Any], *args: Any) -> OutboxEvent:
+    """Add an event to the current transaction (the caller commits)."""
+    event = OutboxEvent(job=job_path(job), args=list(args))
+    db.session.add(event)
+    return event
+
+
+def flush() -> int:
+    """After a commit: send what is pending now. Never raises for Redis being down."""
+    if redis_connection() is None:
+        return run_inline()
+    try:
+        return dispatch(limit=BATCH)
+    except RedisError as error:
+        log.warning("Redis unavailable, outbox events wait: %s", error)
+        return 0
+
+
+def _claim(limit: int) -> tuple[str, list[OutboxEvent]]:
+    """Mark up to `limit` pending (or long-claimed, abandoned) rows as ours, oldest first."""
+    token = uuid.uuid4().hex
+    now = utcnow()
+    candidates = (
+        select(OutboxEvent.id)
+        .where((OutboxEvent.status == "pending") | (
+            (OutboxEvent.status == "claimed") & (OutboxEvent.claimed_at < now - RECLAIM_AFTER)
+        ))
+        .order_by(OutboxEvent.id)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    db.session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.id.in_(candidates.scalar_subquery()))
+        .values(status="claimed", claim=token, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    rows = db.session.scalars(
+        select(OutboxEvent).where(OutboxEvent.claim == token, OutboxEvent.status == "claimed")
+        .order_by(OutboxEvent.id)
+    ).all()
+    return token, rows
+
+
+def _release(token: str, error: str) -> None:
+    db.session.execute(
+        update(OutboxEvent).where(OutboxEvent.claim == token, OutboxEvent.status == "claimed")
+        .values(status="pending", claim=None, attempts=OutboxEvent.attempts + 1,
+                last_error=error[:500])
+    )
+    db.session.commit()
+
+
+def dispatch(limit: int = BATCH) -> int:
+    """Move one batch of pending events to RQ, in order; returns how many were sent."""
+    connection = redis_connection()
+    token, rows = _claim(limit)
+    if not rows:
+        return 0
+    queue = Queue(current_app.config["RQ_QUEUE"], connection=connection)
+    timeout = current_app.config["JOB_TIMEOUT"]
+    try:
+        with connection.pipeline() as pipe:
+            queue.enqueue_many(
+                [
+                    Queue.prepare_data(run, args=(row.job, tuple(row.args), {}),
+                                       job_id=f"outbox-{row.id}", timeout=timeout,
+                                       retry=RETRY, description=row.job)
+                    for row in rows
+                ],
+                pipeline=pipe,
+            )
+            pipe.execute()
+    except RedisError as error:
+        _release(token, str(error))
+        raise
+    db.session.execute(
+        update(OutboxEvent).where(OutboxEvent.claim == token, OutboxEvent.status == "claimed")
+        .values(status="sent", sent_at=utcnow())
+    )
+    db.session.commit()
+    return len(rows)
+
+
+def run_inline() -> int:
+    """Without Redis: run pending events here and now, in order. A failing event stays
+    pending with its error (it is tried again at the next flush) and never fails the
+    request that flushed."""
+    done = 0
+    while True:
+        token, rows = _claim(50)
+        if not rows:
+            return done
+        for row in rows:
+            try:
+                import_string(row.job)(*row.args)
+            except Exception as error:  # noqa: BLE001 (the request must not fail for it)
+                db.session.rollback()
+                log.exception("Outbox event %s (%s) failed inline", row.id, row.job)
+                db.session.execute(
+                    update(OutboxEvent).where(OutboxEvent.id == row.id)
+                    .values(status="pending", claim=None, attempts=OutboxEvent.attempts + 1,
+                            last_error=str(error)[:500])
+                )
+                db.session.commit()
+                return done
+            db.session.execute(
+                update(OutboxEvent).where(OutboxEvent.id == row.id)
+                .values(status="sent", sent_at=utcnow())
+            )
+            db.session.commit()
+            done += 1
+
+
+def dispatch_job() -> int:
+    """The periodic job: drain the backlog in batches (each batch its own short
+    transaction, so new requests are never blocked behind a long one)."""
+    total = 0
+    while True:
+        sent = dispatch(BATCH)
+        total += sent
+        if sent < BATCH:
+            return total
+
+
+def backlog() -> dict:
+    """Pending events and the age of the oldest, for the admin page."""
+    count, oldest = db.session.execute(
+        select(func.count(OutboxEvent.id), func.min(OutboxEvent.created_at))
+        .where(OutboxEvent.status != "sent")
+    ).one()
+    return {"pending": count, "oldest": oldest}

@@ -1,0 +1,12 @@
+"""Every periodic job, in one place. Loaded by `workers.scheduler` (RQ's cron scheduler).
+
+Each entry runs `kudos.jobs.run_periodic(name, "module:function")`, which records the
+last run for the admin page. Intervals are in seconds; cron strings are in UTC.
+"""
+
+PERIODIC = [
+    # name, job, {"interval": seconds} or {"cron": "m h dom mon dow"}
+    ("outbox-dispatch", "kudos.outbox:dispatch_job", {"interval": 5}),
+    ("notification-digests", "kudos.notifications.jobs:send_due_digests", {"cron": "*/15 * * * *"}),
+    ("adaptive-delivery", "kudos.notifications.jobs:adapt_delivery", {"cron": "30 3 * * *"}),
+]
