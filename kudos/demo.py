@@ -78,6 +78,7 @@ def seed(rng: random.Random | None = None) -> str:
         db.session.add(Topic(name=name, description=description))
     db.session.commit()
     kudos_count = _history(rng, now)
+    _news(rng, now)
     people = db.session.scalar(db.select(db.func.count(User.id)))
     return (
         f"Demo company loaded: {people} people in {len(TEAMS)} teams, "
@@ -160,3 +161,39 @@ def _history(rng: random.Random, now) -> int:
             created += 1
     db.session.commit()
     return created
+
+
+NEWS = [
+    ("Lisbon by train: our new itinerary is live", "Three days, two night trains, half the "
+     "carbon of last year's flights.", "Our trips", True),
+    ("Customer care answered 98% of calls within a minute in October", "A record the team "
+     "built with the new playbook.", "Customers", False),
+    ("We are moving to a greener office supplier", "Recycled paper, local deliveries, fewer "
+     "boxes.", "Sustainability", False),
+    ("How we built one-click refunds", "The tech team tells the story of a small feature that "
+     "changed travellers' lives.", "Tech & tools", True),
+]
+
+
+def _news(rng: random.Random, now) -> None:
+    """A few published news items, relayed inside and outside."""
+    from kudos.news.models import NewsItem, Relay
+
+    topics = {t.name: t for t in db.session.scalars(db.select(Topic))}
+    people = db.session.scalars(db.select(User).where(User.role != "admin")).all()
+    lead = db.session.scalar(db.select(User).where(User.role == "lead"))
+    for days, (title, summary, topic, public) in enumerate(NEWS):
+        item = NewsItem(title=title, summary=summary, topic_id=topics[topic].id, public=public,
+                        url=f"https://www.azur-voyages.example/blog/{days + 1}",
+                        status="published", author_id=lead.id, decided_by_id=lead.id,
+                        published_at=now - timedelta(days=3 * days + 1))
+        db.session.add(item)
+        db.session.flush()
+        for index, person in enumerate(rng.sample(people, k=rng.randint(2, 6))):
+            channel = rng.choice(["internal", "linkedin", "linkedin", "email", "copy"])
+            db.session.add(Relay(news_id=item.id, user_id=person.id, channel=channel,
+                                 comment="Proud of this one." if channel == "internal" else None,
+                                 token=f"demo{item.id}x{index}{rng.randint(1000, 9999)}",
+                                 clicks=0 if channel == "internal" else rng.randint(0, 40),
+                                 created_at=item.published_at + timedelta(hours=index + 1)))
+    db.session.commit()

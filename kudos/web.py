@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from kudos import admin, api, auth, home, notifications, recognition, settings
+from kudos import admin, api, auth, home, news, notifications, recognition, settings
 from kudos.auth.operations import user_for_session
 from kudos.cli import register_commands
 from kudos.extensions import login_manager
@@ -29,7 +29,7 @@ def init_babel(app: Flask, babel: Babel) -> None:
 
 def nav_items() -> list[tuple[str, str]]:
     """(endpoint, label) of the main navigation, by role."""
-    items = [("recognition.wall", _("Wall")),
+    items = [("recognition.wall", _("Wall")), ("news.index", _("News")),
              ("recognition.profile_me", _("My kudos"))]
     if current_user.is_authenticated and current_user.is_admin:
         items.append(("admin.index", _("Admin")))
@@ -63,8 +63,8 @@ def timeago(moment) -> str:
 
 
 def init_app(app: Flask) -> None:
-    for blueprint in (auth.bp, home.bp, recognition.bp, notifications.bp, settings.bp, admin.bp,
-                      api.bp):
+    for blueprint in (auth.bp, home.bp, recognition.bp, news.bp, notifications.bp, settings.bp,
+                      admin.bp, api.bp):
         app.register_blueprint(blueprint)
     login_manager.user_loader(user_for_session)
     login_manager.login_view = "auth.login"

@@ -9,4 +9,6 @@ PERIODIC = [
     ("outbox-dispatch", "kudos.outbox:dispatch_job", {"interval": 5}),
     ("notification-digests", "kudos.notifications.jobs:send_due_digests", {"cron": "*/15 * * * *"}),
     ("adaptive-delivery", "kudos.notifications.jobs:adapt_delivery", {"cron": "30 3 * * *"}),
+    ("watch-sources", "kudos.news.jobs:fetch_sources", {"cron": "7 * * * *"}),
+    ("click-counts", "kudos.news.jobs:flush_clicks", {"interval": 60}),
 ]

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from kudos.api.pagination import encode_cursor, page, page_args
-from kudos.api.views import bp, json_body
+from kudos.api.views import bp, json_body, optional_int, optional_str
+from kudos.domain.errors import Invalid
 from kudos.errors import ApiError, json_error
 from kudos.extensions import db
 from kudos.notifications.models import Notification
@@ -53,22 +54,6 @@ def _visible_kudos(kudos_id: int) -> Kudos:
     return kudos
 
 
-def _optional_int(data: dict, name: str) -> int | None:
-    value = data.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ApiError(422, _("%(field)s must be a whole number.", field=name), field=name)
-    return value
-
-
-def _optional_str(data: dict, name: str) -> str | None:
-    value = data.get(name)
-    if value is not None and not isinstance(value, str):
-        raise ApiError(422, _("%(field)s must be text.", field=name), field=name)
-    return value
-
-
 @bp.post("/kudos")
 @access("user")
 def give_kudos():
@@ -79,20 +64,20 @@ def give_kudos():
     ):
         raise ApiError(422, _("recipient_ids must be a list of colleague ids."),
                        field="recipient_ids")
-    message = _optional_str(data, "message")
+    message = optional_str(data, "message")
     if message is None:
         raise ApiError(422, _("message is required."), field="message")
     draft = operations.Draft(
         recipient_ids=ids,
         message=message,
-        kind=_optional_str(data, "kind") or "kudos",
-        value_id=_optional_int(data, "value_id"),
-        campaign_id=_optional_int(data, "campaign_id"),
-        visibility=_optional_str(data, "visibility") or "company",
-        work_title=_optional_str(data, "work_title"),
-        work_url=_optional_str(data, "link_url"),
-        why_it_matters=_optional_str(data, "why_it_matters"),
-        idempotency_key=_optional_str(data, "idempotency_key")
+        kind=optional_str(data, "kind") or "kudos",
+        value_id=optional_int(data, "value_id"),
+        campaign_id=optional_int(data, "campaign_id"),
+        visibility=optional_str(data, "visibility") or "company",
+        work_title=optional_str(data, "work_title"),
+        work_url=optional_str(data, "link_url"),
+        why_it_matters=optional_str(data, "why_it_matters"),
+        idempotency_key=optional_str(data, "idempotency_key")
         or request.headers.get("Idempotency-Key"),
     )
     try:
@@ -103,6 +88,11 @@ def give_kudos():
         response = json_error(429, "cooldown", refusal.message, retry_after=refusal.retry_after)
         response.headers["Retry-After"] = str(refusal.retry_after)
         return response
+    except Invalid as error:
+        # The error names the field the client sent: the work's link is `link_url` here.
+        if error.field == "work_url":
+            error.field = "link_url"
+        raise
     card = queries.load_cards(current_user, [kudos])[0]
     return jsonify(kudos_json(card)), 201 if created else 200
 
@@ -145,7 +135,7 @@ def get_kudos(kudos_id: int):
 @access("user")
 def add_reaction(kudos_id: int):
     kudos = _visible_kudos(kudos_id)
-    kind = _optional_str(json_body(), "kind") or ""
+    kind = optional_str(json_body(), "kind") or ""
     operations.set_reaction(current_user, kudos, kind, on=True)
     card = queries.load_cards(current_user, [kudos])[0]
     return jsonify(kudos_json(card)["reactions"]), 201
@@ -163,7 +153,7 @@ def remove_reaction(kudos_id: int, kind: str):
 @access("user")
 def add_comment(kudos_id: int):
     kudos = _visible_kudos(kudos_id)
-    body = _optional_str(json_body(), "body") or ""
+    body = optional_str(json_body(), "body") or ""
     comment = operations.add_comment(current_user, kudos, body)
     return jsonify(id=comment.id, body=comment.body, author=_person(current_user),
                    created_at=comment.created_at.isoformat()), 201

@@ -123,6 +123,48 @@ PATHS.update({
                      "properties": {"body": {"type": "string", "maxLength": 500}}}}}},
                  "responses": {"201": _ok("The comment"), "422": _error("Empty or too long")}},
     },
+    "/api/v1/news": {
+        "get": {"summary": "Published news, the caller's followed topics first",
+                "parameters": PAGE_PARAMS, "responses": {"200": _ok("A page of news")}},
+        "post": {"summary": "Leads and admins publish; members propose (status `proposed`)",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["title"], "properties": {
+                         "title": {"type": "string", "maxLength": 200},
+                         "summary": {"type": "string", "maxLength": 500},
+                         "url": {"type": "string", "format": "uri"},
+                         "body": {"type": "string", "description": "Markdown"},
+                         "topic_id": {"type": ["integer", "null"]},
+                         "campaign_id": {"type": ["integer", "null"]},
+                         "public": {"type": "boolean"}}}}}},
+                 "responses": {"201": _ok("The item"), "422": _error("Invalid field")}},
+    },
+    "/api/v1/news/{news_id}/publish": {
+        "post": {"summary": "Publish a proposal or a watch draft (leads and admins)",
+                 "parameters": [{"name": "news_id", "in": "path", "required": True,
+                                 "schema": {"type": "integer"}}],
+                 "responses": {"200": _ok("Published"), "403": _error("Members cannot"),
+                               "404": _error("Not found")}},
+    },
+    "/api/v1/news/{news_id}/relays": {
+        "post": {"summary": "Relay an item: a tracked link and the network's share URL",
+                 "parameters": [{"name": "news_id", "in": "path", "required": True,
+                                 "schema": {"type": "integer"}}],
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["channel"], "properties": {
+                         "channel": {"type": "string", "enum": [
+                             "internal", "linkedin", "x", "email", "copy"]},
+                         "comment": {"type": "string", "maxLength": 1000}}}}}},
+                 "responses": {"201": _ok("relay_id, tracked_url, share_url"),
+                               "422": _error("Unknown channel, or not published")}},
+    },
+    "/r/{token}": {
+        "get": {"summary": "A tracked link: counts a click and redirects (302) to the item's "
+                           "stored link; no sign-in", "security": [],
+                "parameters": [{"name": "token", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {"302": {"description": "To the article, with UTM parameters"},
+                              "404": {"description": "Unknown or withdrawn link"}}},
+    },
     "/api/v1/notifications": {
         "get": {"summary": "The caller's notifications, newest first",
                 "parameters": PAGE_PARAMS, "responses": {"200": _ok("A page of notifications")}},

@@ -46,6 +46,22 @@ def json_body() -> dict:
     return data
 
 
+def optional_int(data: dict, name: str) -> int | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApiError(422, _("%(field)s must be a whole number.", field=name), field=name)
+    return value
+
+
+def optional_str(data: dict, name: str) -> str | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        raise ApiError(422, _("%(field)s must be text.", field=name), field=name)
+    return value
+
+
 def user_json(user: User) -> dict:
     return {
         "id": user.id,

@@ -58,6 +58,7 @@ class User(UserMixin, db.Model):
     digest_frequency: Mapped[str] = mapped_column(String(8), default="weekly")  # daily|weekly|never
     notify_mode: Mapped[str] = mapped_column(String(8), default="live")  # live | digest
     gathered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # moved to digest, when
+    relay_weekly_budget: Mapped[int | None] = mapped_column()  # set by the person, or none
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

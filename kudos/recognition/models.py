@@ -24,7 +24,9 @@ class Kudos(db.Model):
     __tablename__ = "kudos"
     __table_args__ = (
         UniqueConstraint("giver_id", "idempotency_key", name="uq_kudos_giver_idempotency"),
-        Index("ix_kudos_wall", "status", "created_at", "id"),
+        # Newest first: the wall walks this backwards and stops after a page. Status is not
+        # in it, since a viewer sees several statuses (their own pending kudos too).
+        Index("ix_kudos_wall", "created_at", "id"),
         Index("ix_kudos_giver_created", "giver_id", "created_at"),
     )
 

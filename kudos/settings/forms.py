@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -13,7 +14,7 @@ from wtforms import (
     TimeField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 TIMEZONES = sorted(available_timezones() - {"localtime", "Factory"})
 
@@ -45,6 +46,9 @@ class ProfileForm(FlaskForm):
     locale = SelectField(_l("Language"))
     profile_public = BooleanField(_l("Show my profile on the company wall and in search"))
     approve_kudos = BooleanField(_l("Let me approve kudos about me before they go on the wall"))
+    relay_weekly_budget = IntegerField(
+        _l("My weekly relay budget (optional)"), validators=[Optional(), NumberRange(1, 50)],
+        description=_l("A gentle reminder when you reach it; never a target."))
     digest_frequency = SelectField(_l("Email digest"), choices=[
         ("weekly", _l("Weekly")), ("daily", _l("Daily")), ("never", _l("Never"))])
     notify_mode = SelectField(_l("Notifications on Kudos"), choices=[

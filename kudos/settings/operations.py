@@ -31,6 +31,7 @@ def update_profile(
     approve_kudos: bool = False,
     digest_frequency: str = "weekly",
     notify_mode: str = "live",
+    relay_weekly_budget: int | None = None,
 ) -> None:
     """Save a person's own settings after checking each field."""
     name = clean_name(name)
@@ -53,6 +54,9 @@ def update_profile(
         raise Invalid("digest_frequency", _("Please choose how often from the list."))
     if notify_mode not in ("live", "digest"):
         raise Invalid("notify_mode", _("Please choose from the list."))
+    if relay_weekly_budget is not None and not 1 <= relay_weekly_budget <= 50:
+        raise Invalid("relay_weekly_budget", _("Choose a number from 1 to 50, or leave it "
+                                               "empty."))
     if locale not in (None, *LOCALES):
         raise Invalid("locale", _("Please choose a language from the list."))
     user.name = name
@@ -64,6 +68,7 @@ def update_profile(
     user.profile_public = profile_public
     user.approve_kudos = approve_kudos
     user.digest_frequency = digest_frequency
+    user.relay_weekly_budget = relay_weekly_budget
     if notify_mode != user.notify_mode:
         user.notify_mode = notify_mode
         user.gathered_at = None

@@ -36,6 +36,7 @@ def _profile_form(formdata=None) -> ProfileForm:
         approve_kudos=user.approve_kudos,
         digest_frequency=user.digest_frequency,
         notify_mode=user.notify_mode,
+        relay_weekly_budget=user.relay_weekly_budget,
     )
     teams = db.session.scalars(
         db.select(Team).where(Team.archived_at.is_(None)).order_by(Team.name)
@@ -86,6 +87,7 @@ def save_profile():
                 approve_kudos=form.approve_kudos.data,
                 digest_frequency=form.digest_frequency.data,
                 notify_mode=form.notify_mode.data,
+                relay_weekly_budget=form.relay_weekly_budget.data,
             )
         except Invalid as error:
             apply_error(form, error)

@@ -1,0 +1,5 @@
+"""News and relay: inform, engage, relay."""
+
+from kudos.news.views import bp
+
+__all__ = ["bp"]

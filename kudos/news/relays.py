@@ -1,0 +1,184 @@
+"""Relaying news: tracked links, share URLs, audience care, the weekly budget, click counts.
+
+Clicks on a tracked link are counted without a database write in the request when Redis is
+there (a per-day counter, flushed by a job); inline mode writes directly. A visitor counts
+once per link and day, recognised by a salted hash (never the address itself); obvious
+robots (link previews, crawlers, scripts) are not counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import date, timedelta
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from kudos.auth.models import User
+from kudos.domain.errors import Invalid
+from kudos.extensions import db
+from kudos.jobs import redis_connection
+from kudos.news.models import CHANNELS, NewsItem, Relay, RelayClickDay, RelayVisit
+from kudos.sqltypes import utcnow
+
+COMMENT_MAX = 1000
+AUDIENCE_THRESHOLD = 2  # this many teammates already shared it outside today: suggest waiting
+BOT = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|preview|facebookexternalhit|embedly|whatsapp|"
+    r"curl|wget|python-|httpx|java/|go-http|headless|monitor|scanner|validator",
+    re.IGNORECASE,
+)
+SOURCES = {"internal": "kudos", "linkedin": "linkedin", "x": "x", "email": "email",
+           "copy": "link"}
+CLICK_KEY = "kudos:clicks:"
+
+
+def create(user: User, item: NewsItem, channel: str, comment: str | None = None) -> Relay:
+    """Record that `user` relays `item` on `channel`; returns the relay with its token."""
+    if item.status != "published":
+        raise Invalid("news", _("Only published news can be relayed."))
+    if channel not in CHANNELS:
+        raise Invalid("channel", _("Please choose where to relay it."))
+    comment = (comment or "").strip() or None
+    if comment and len(comment) > COMMENT_MAX:
+        raise Invalid("comment", _("Please keep it under %(n)s characters (it has %(len)s).",
+                                   n=COMMENT_MAX, len=len(comment)))
+    relay = Relay(news_id=item.id, user_id=user.id, channel=channel, comment=comment,
+                  token=secrets.token_urlsafe(16))
+    db.session.add(relay)
+    db.session.commit()
+    return relay
+
+
+def tracked_url(relay: Relay) -> str:
+    return url_for("news.follow_link", token=relay.token, _external=True)
+
+
+def destination(relay: Relay) -> str:
+    """Where the tracked link leads: the item's own stored link with UTM parameters, or the
+    item's page. Never anything taken from the request."""
+    item = relay.news
+    if not item.url:
+        endpoint = "news.public_page" if item.public else "news.item"
+        return url_for(endpoint, news_id=item.id, _external=True)
+    parts = urlsplit(item.url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.startswith("utm_")]
+    query += [("utm_source", SOURCES[relay.channel]), ("utm_medium", "employee_advocacy"),
+              ("utm_campaign", f"news-{item.id}"), ("utm_content", relay.channel)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def caption(item: NewsItem) -> str:
+    """A suggested caption; the person edits it, and nothing goes out unless they share."""
+    text = item.summary or item.title
+    return f"{item.title} — {text}" if item.summary else text
+
+
+def share_url(relay: Relay, text: str) -> str | None:
+    """The URL that opens the chosen network's share dialog with the tracked link."""
+    link = tracked_url(relay)
+    if relay.channel == "linkedin":
+        return "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": link})
+    if relay.channel == "x":
+        return "https://x.com/intent/post?" + urlencode({"text": text, "url": link})
+    if relay.channel == "email":
+        subject, body = relay.news.title, f"{text}\n\n{link}"
+        return f"mailto:?subject={quote(subject)}&body={quote(body)}"
+    return None
+
+
+def teammates_shared_today(user: User, item: NewsItem) -> int:
+    """How many colleagues of `user`'s team already shared `item` outside today."""
+    if user.team_id is None:
+        return 0
+    start = utcnow() - timedelta(hours=24)
+    return db.session.scalar(
+        select(func.count(func.distinct(Relay.user_id)))
+        .join(User, User.id == Relay.user_id)
+        .where(Relay.news_id == item.id, Relay.created_at >= start, Relay.user_id != user.id,
+               User.team_id == user.team_id, Relay.channel != "internal")
+    )
+
+
+def week_start(user: User):
+    local = utcnow().astimezone(ZoneInfo(user.timezone))
+    monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0,
+                                                                microsecond=0)
+    return monday
+
+
+def budget(user: User) -> dict | None:
+    """The weekly relay budget a person set for themselves, and how much of it is used.
+    A gentle reminder at the budget, never a push towards it."""
+    if not user.relay_weekly_budget:
+        return None
+    used = db.session.scalar(
+        select(func.count(Relay.id)).where(Relay.user_id == user.id,
+                                           Relay.created_at >= week_start(user))
+    )
+    return {"budget": user.relay_weekly_budget, "used": used,
+            "reached": used >= user.relay_weekly_budget}
+
+
+# --- clicks --------------------------------------------------------------------------------
+
+
+def _visitor(ip: str, user_agent: str, day: date) -> str:
+    """A salted hash that changes every day: enough to count a visitor once per day, never
+    enough to recognise them (no address is stored)."""
+    key = hmac.new(current_app.config["SECRET_KEY"].encode(), day.isoformat().encode(),
+                   hashlib.sha256).digest()
+    return hmac.new(key, f"{ip}|{user_agent}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def is_bot(user_agent: str) -> bool:
+    return not user_agent or bool(BOT.search(user_agent))
+
+
+def count_click(relay_id: int, ip: str, user_agent: str) -> bool:
+    """Count a click (returns True when it counted)."""
+    if is_bot(user_agent):
+        return False
+    day = utcnow().date()
+    visitor = _visitor(ip or "", user_agent, day)
+    redis = redis_connection()
+    if redis is not None:
+        try:
+            first = redis.set(f"kudos:visit:{relay_id}:{day}:{visitor}", 1, nx=True,
+                              ex=2 * 86400)
+            if first:
+                redis.incr(f"{CLICK_KEY}{relay_id}:{day.isoformat()}")
+            return bool(first)
+        except Exception:  # noqa: BLE001 (a click is never worth a failed redirect)
+            current_app.logger.warning("Redis unavailable: a click was not counted")
+            return False
+    db.session.add(RelayVisit(relay_id=relay_id, day=day, visitor=visitor))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    add_clicks(relay_id, day, 1)
+    db.session.commit()
+    return True
+
+
+def add_clicks(relay_id: int, day: date, count: int) -> None:
+    """Add counted clicks to the totals (the caller commits)."""
+    db.session.execute(update(Relay).where(Relay.id == relay_id)
+                       .values(clicks=Relay.clicks + count))
+    changed = db.session.execute(
+        update(RelayClickDay).where(RelayClickDay.relay_id == relay_id, RelayClickDay.day == day)
+        .values(clicks=RelayClickDay.clicks + count)
+    ).rowcount
+    if not changed:
+        db.session.add(RelayClickDay(relay_id=relay_id, day=day, clicks=count))
+        db.session.flush()
