@@ -6,12 +6,29 @@ import urllib.request
 from dataclasses import dataclass
 
 import feedparser
+from flask_babel import gettext as _
 
 MAX_BYTES = 2_000_000
 
 
 class FeedError(Exception):
-    """The source could not be read as a feed; the message says why, for the source page."""
+    """The source could not be read as a feed. `str(error)` is a short code (stored on the
+    source); `message()` words it in the reader's language."""
+
+    def message(self) -> str:
+        return describe(str(self))
+
+
+def describe(code: str) -> str:
+    """The words for a stored error code, in the current language."""
+    words = {
+        "bad_scheme": _("the address does not start with http:// or https://"),
+        "timeout": _("the source took too long to answer"),
+        "unreachable": _("the source could not be reached"),
+        "too_large": _("the feed is larger than 2 MB"),
+        "not_a_feed": _("this address does not look like an RSS or Atom feed"),
+    }
+    return words.get(code, code)
 
 
 @dataclass
@@ -25,7 +42,7 @@ class Entry:
 def fetch(url: str, timeout: float = 5.0) -> tuple[str, list[Entry]]:
     """The feed's title and entries. Raises FeedError (never anything else) on trouble."""
     if not url.lower().startswith(("http://", "https://")):
-        raise FeedError("not an http(s) address")
+        raise FeedError("bad_scheme")
     request = urllib.request.Request(  # noqa: S310 (scheme checked just above)
         url, headers={"User-Agent": "Kudos watch (feed reader)"}
     )
@@ -33,14 +50,16 @@ def fetch(url: str, timeout: float = 5.0) -> tuple[str, list[Entry]]:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             data = response.read(MAX_BYTES + 1)
     except TimeoutError:
-        raise FeedError("the source took too long to answer") from None
+        raise FeedError("timeout") from None
     except OSError as error:  # URLError, HTTPError, connection refused, DNS…
-        raise FeedError(f"could not be read ({getattr(error, 'reason', error)})") from None
+        if isinstance(getattr(error, "reason", None), TimeoutError):
+            raise FeedError("timeout") from None
+        raise FeedError("unreachable") from None
     if len(data) > MAX_BYTES:
-        raise FeedError("the feed is larger than 2 MB")
+        raise FeedError("too_large")
     parsed = feedparser.parse(data)
     if not parsed.entries and not parsed.feed.get("title"):
-        raise FeedError("this address does not look like an RSS or Atom feed")
+        raise FeedError("not_a_feed")
     entries = []
     for raw in parsed.entries:
         link = raw.get("link")

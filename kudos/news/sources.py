@@ -30,8 +30,8 @@ def add(user: User, url: str, topic_id: int | None) -> WatchSource:
     try:
         title, _entries = fetch(url)
     except FeedError as error:
-        raise Invalid("url", _("We could not use this address: %(why)s.", why=str(error))) \
-            from None
+        raise Invalid("url", _("We could not use this address: %(why)s.",
+                               why=error.message())) from None
     source = WatchSource(title=title[:200], url=url, topic_id=topic_id, added_by_id=user.id)
     db.session.add(source)
     audit.record(user, "source.added", source, url=url)

@@ -12,6 +12,7 @@ from kudos.domain.errors import Invalid
 from kudos.extensions import db, htmx, limiter
 from kudos.forms import apply_error
 from kudos.news import operations, relays, sources
+from kudos.news.feeds import describe
 from kudos.news.forms import DeclineForm, NewsForm, RelayForm, SourceForm
 from kudos.news.markdown import render
 from kudos.news.models import NewsItem, Relay, WatchSource
@@ -252,7 +253,8 @@ def watch_sources():
             return redirect(url_for("news.watch_sources"), code=303)
     listed = db.session.scalars(select(WatchSource).order_by(WatchSource.title)).all()
     status = 422 if form.errors else 200
-    return render_template("news/sources.html", form=form, sources=listed), status
+    return render_template("news/sources.html", form=form, sources=listed,
+                           describe_feed_error=describe), status
 
 
 @bp.post("/news/sources/<int:source_id>/fetch")
@@ -262,7 +264,7 @@ def fetch_now(source_id: int):
     filed = sources.fetch_now(source)
     if source.last_error:
         flash(_("“%(title)s” could not be read: %(error)s", title=source.title,
-                error=source.last_error), "error")
+                error=describe(source.last_error)), "error")
     else:
         flash(_("%(count)s new entries filed as drafts.", count=filed), "success")
     return redirect(url_for("news.watch_sources"), code=303)
