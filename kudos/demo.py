@@ -79,6 +79,7 @@ def seed(rng: random.Random | None = None) -> str:
     db.session.commit()
     kudos_count = _history(rng, now)
     _news(rng, now)
+    _campaign(rng, now)
     people = db.session.scalar(db.select(db.func.count(User.id)))
     return (
         f"Demo company loaded: {people} people in {len(TEAMS)} teams, "
@@ -196,4 +197,29 @@ def _news(rng: random.Random, now) -> None:
                                  token=f"demo{item.id}x{index}{rng.randint(1000, 9999)}",
                                  clicks=0 if channel == "internal" else rng.randint(0, 40),
                                  created_at=item.published_at + timedelta(hours=index + 1)))
+    db.session.commit()
+
+
+def _campaign(rng: random.Random, now) -> None:
+    """An eco-responsible month running in Customer care, with kudos tagged with it."""
+    from kudos.campaigns.models import Campaign
+    from kudos.recognition.models import Kudos
+
+    team = db.session.scalar(db.select(Team).where(Team.name == "Customer care"))
+    lead = team.leads[0]
+    eco = db.session.scalar(db.select(Value).where(Value.name == "Eco-responsibility"))
+    campaign = Campaign(title="Eco-responsible month", theme="Recognise the eco-responsible "
+                        "actions of our office and our trips.", kind="both", team_id=team.id,
+                        owner_id=lead.id, starts_on=(now - timedelta(days=10)).date(),
+                        ends_on=(now + timedelta(days=18)).date(), goal_kind="kudos_count",
+                        goal_target=30, status="scheduled", launched_at=now - timedelta(days=10))
+    campaign.values = [eco]
+    db.session.add(campaign)
+    db.session.flush()
+    recent = db.session.scalars(
+        db.select(Kudos).join(User, User.id == Kudos.giver_id)
+        .where(User.team_id == team.id, Kudos.created_at >= now - timedelta(days=10))
+    ).all()
+    for kudos in recent:
+        kudos.campaign_id = campaign.id
     db.session.commit()

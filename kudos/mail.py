@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from email import policy
 from email.message import EmailMessage
 
 from flask import current_app
@@ -16,7 +17,10 @@ def mail_enabled() -> bool:
 def send_email_job(to: str, subject: str, body: str, headers: dict | None = None) -> None:
     """Send one plain-text email. Raises on SMTP failure so the job is retried."""
     config = current_app.config
-    message = EmailMessage()
+    # Lines up to RFC 5322's 998 characters: at the default 78, a long unbroken header such
+    # as List-Unsubscribe's signed link is turned into an RFC 2047 encoded word, which mail
+    # clients do not read as a link (and so offer no one-click unsubscribe).
+    message = EmailMessage(policy=policy.default.clone(max_line_length=998))
     message["From"] = config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject

@@ -72,8 +72,9 @@ def flush() -> int:
         return 0
 
 
-def _claim(limit: int) -> tuple[str, list[OutboxEvent]]:
-    """Mark up to `limit` pending (or long-claimed, abandoned) rows as ours, oldest first."""
+def _claim(limit: int, skip: set[int] | None = None) -> tuple[str, list[OutboxEvent]]:
+    """Mark up to `limit` pending (or long-claimed, abandoned) rows as ours, oldest first,
+    leaving out the ids in `skip`."""
     token = uuid.uuid4().hex
     now = utcnow()
     candidates = (
@@ -84,6 +85,8 @@ def _claim(limit: int) -> tuple[str, list[OutboxEvent]]:
         .order_by(OutboxEvent.id)
         .limit(limit)
     )
+    if skip:
+        candidates = candidates.where(OutboxEvent.id.not_in(skip))
     if db.engine.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     db.session.execute(
@@ -142,28 +145,31 @@ def dispatch(limit: int = BATCH) -> int:
 
 def run_inline() -> int:
     """Without Redis: run pending events here and now, in order. A failing event stays
-    pending with its error (it is tried again at the next flush) and never fails the
-    request that flushed."""
+    pending with its error (it is tried again at the next flush); it never fails the
+    request that flushed, nor holds back the events behind it."""
     done = 0
+    failed: set[int] = set()
     while True:
-        token, rows = _claim(50)
+        _token, rows = _claim(50, skip=failed)
         if not rows:
             return done
         for row in rows:
+            row_id, job, args = row.id, row.job, row.args
             try:
-                import_string(row.job)(*row.args)
+                import_string(job)(*args)
             except Exception as error:  # noqa: BLE001 (the request must not fail for it)
                 db.session.rollback()
-                log.exception("Outbox event %s (%s) failed inline", row.id, row.job)
+                log.exception("Outbox event %s (%s) failed inline", row_id, job)
+                failed.add(row_id)
                 db.session.execute(
-                    update(OutboxEvent).where(OutboxEvent.id == row.id)
+                    update(OutboxEvent).where(OutboxEvent.id == row_id)
                     .values(status="pending", claim=None, attempts=OutboxEvent.attempts + 1,
                             last_error=str(error)[:500])
                 )
                 db.session.commit()
-                return done
+                continue
             db.session.execute(
-                update(OutboxEvent).where(OutboxEvent.id == row.id)
+                update(OutboxEvent).where(OutboxEvent.id == row_id)
                 .values(status="sent", sent_at=utcnow())
             )
             db.session.commit()

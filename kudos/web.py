@@ -8,12 +8,27 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from kudos import admin, api, auth, home, news, notifications, recognition, settings
+from kudos.admin import jobs_views  # noqa: F401  (its routes join the admin blueprint)
+from kudos.admin.views import bp as admin_bp
+from kudos.api import (  # noqa: F401  (their routes join the API blueprint)
+    campaign_routes,
+    kudos_routes,
+    news_routes,
+)
+from kudos.api.views import bp as api_bp
 from kudos.auth.operations import user_for_session
+from kudos.auth.views import bp as auth_bp
+from kudos.campaigns.views import bp as campaigns_bp
 from kudos.cli import register_commands
 from kudos.extensions import login_manager
+from kudos.home.views import bp as home_bp
 from kudos.i18n import select_locale, select_timezone
+from kudos.news.views import bp as news_bp
+from kudos.notifications.views import bp as notifications_bp
+from kudos.recognition import privacy  # noqa: F401  (connects export and erasure)
+from kudos.recognition.views import bp as recognition_bp
 from kudos.recognition.wording import linkify
+from kudos.settings.views import bp as settings_bp
 from kudos.sqltypes import utcnow
 
 HTMX_CONFIG = (
@@ -30,7 +45,7 @@ def init_babel(app: Flask, babel: Babel) -> None:
 def nav_items() -> list[tuple[str, str]]:
     """(endpoint, label) of the main navigation, by role."""
     items = [("recognition.wall", _("Wall")), ("news.index", _("News")),
-             ("recognition.profile_me", _("My kudos"))]
+             ("campaigns.index", _("Campaigns")), ("recognition.profile_me", _("My kudos"))]
     if current_user.is_authenticated and current_user.is_admin:
         items.append(("admin.index", _("Admin")))
     items.append(("settings.index", _("Settings")))
@@ -63,8 +78,8 @@ def timeago(moment) -> str:
 
 
 def init_app(app: Flask) -> None:
-    for blueprint in (auth.bp, home.bp, recognition.bp, news.bp, notifications.bp, settings.bp,
-                      admin.bp, api.bp):
+    for blueprint in (auth_bp, home_bp, recognition_bp, news_bp, campaigns_bp, notifications_bp,
+                      settings_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     login_manager.user_loader(user_for_session)
     login_manager.login_view = "auth.login"

@@ -65,9 +65,11 @@ def next_working_moment(moment: datetime, rhythm: Rhythm) -> datetime:
                          rhythm.start_minute % 60, tzinfo=tz)
         end = datetime(day.year, day.month, day.day, rhythm.end_minute // 60,
                        rhythm.end_minute % 60, tzinfo=tz)
-        if offset == 0 and local >= end:
+        # Compared as instants: within one zone Python compares wall clocks, which would
+        # answer an hour early during the repeated hour of an autumn change.
+        if offset == 0 and local.timestamp() >= end.timestamp():
             continue
-        return max(start, local) if offset == 0 else start
+        return max(start, local, key=datetime.timestamp) if offset == 0 else start
     raise ValueError("no working moment within a week")
 
 

@@ -1,6 +1,6 @@
 """Home: where a person lands, with what to do first."""
 
-from flask import Blueprint, current_app, jsonify, redirect, request, session
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -32,3 +32,10 @@ def healthz():
     """For load balancers: the app answers and its database too."""
     db.session.execute(text("SELECT 1"))
     return jsonify(status="ok")
+
+
+@bp.get("/principles")
+@access("public")
+def principles():
+    """The product's principles, in the reader's language (linked from refusals)."""
+    return render_template("home/principles.html")

@@ -1,5 +1,1 @@
 """News and relay: inform, engage, relay."""
-
-from kudos.news.views import bp
-
-__all__ = ["bp"]

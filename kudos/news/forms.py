@@ -36,5 +36,7 @@ class SourceForm(FlaskForm):
 
 class RelayForm(FlaskForm):
     channel = SelectField(_l("Where?"), choices=channel_choices(), validate_choice=False)
+    campaign_id = SelectField(_l("Part of a campaign (optional)"), coerce=int,
+                              validate_choice=False)
     comment = TextAreaField(_l("Your words (optional, editable)"),
                             validators=[Length(max=2000)])

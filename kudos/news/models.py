@@ -31,6 +31,7 @@ class NewsItem(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised when shown
     url: Mapped[str | None] = mapped_column(String(2000))
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
     public: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(10), default="proposed")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who wrote it
@@ -82,6 +83,7 @@ class Relay(db.Model):
     news_id: Mapped[int] = mapped_column(ForeignKey("news_items.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     channel: Mapped[str] = mapped_column(String(10))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     comment: Mapped[str | None] = mapped_column(String(1000))
     token: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from kudos import audit, outbox
 from kudos.admin.models import Topic
 from kudos.auth.models import User
+from kudos.campaigns.operations import check_taggable
 from kudos.domain.errors import Invalid, NotFound
 from kudos.extensions import db
 from kudos.news import jobs
@@ -35,7 +36,7 @@ def can_publish(user: User) -> bool:
     return user.is_admin or user.is_lead
 
 
-def _clean(draft: NewsDraft) -> dict:
+def _clean(draft: NewsDraft, user: User) -> dict:
     title = " ".join((draft.title or "").split())
     if not title:
         raise Invalid("title", _("Please give the news a title."))
@@ -54,18 +55,18 @@ def _clean(draft: NewsDraft) -> dict:
         if topic is None or topic.archived_at is not None:
             raise Invalid("topic_id", _("Please choose a topic from the list."))
         topic_id = topic.id
-    if draft.campaign_id:
-        raise Invalid("campaign_id", _("There is no such campaign in your scope."))
+
     url = check_link(draft.url, "url")
     if not summary and not body and not url:
         raise Invalid("summary", _("Please add a summary, a text or a link: something to read."))
     return {"title": title, "summary": summary, "body": body, "url": url,
-            "topic_id": topic_id, "public": bool(draft.public)}
+            "topic_id": topic_id, "public": bool(draft.public),
+            "campaign_id": check_taggable(user, draft.campaign_id)}
 
 
 def submit(author: User, draft: NewsDraft) -> NewsItem:
     """Leads and admins publish at once; members propose (the item waits in the queue)."""
-    fields = _clean(draft)
+    fields = _clean(draft, author)
     item = NewsItem(author_id=author.id, **fields)
     if can_publish(author):
         item.status, item.published_at, item.decided_by_id = "published", utcnow(), author.id
@@ -79,7 +80,7 @@ def submit(author: User, draft: NewsDraft) -> NewsItem:
 def edit(editor: User, item: NewsItem, draft: NewsDraft) -> None:
     if not can_publish(editor):
         raise NotFound(_("We could not find that news item."))
-    for name, value in _clean(draft).items():
+    for name, value in _clean(draft, editor).items():
         setattr(item, name, value)
     db.session.commit()
 
@@ -91,7 +92,7 @@ def publish(editor: User, item: NewsItem, draft: NewsDraft | None = None) -> Non
     if item.status not in ("proposed", "draft", "declined"):
         raise Invalid("status", _("This item is already published."))
     if draft is not None:
-        for name, value in _clean(draft).items():
+        for name, value in _clean(draft, editor).items():
             setattr(item, name, value)
     item.status, item.published_at, item.decided_by_id = "published", utcnow(), editor.id
     item.decline_note = None

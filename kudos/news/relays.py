@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kudos.auth.models import User
+from kudos.campaigns.operations import check_taggable
 from kudos.domain.errors import Invalid
 from kudos.extensions import db
 from kudos.jobs import redis_connection
@@ -40,7 +41,8 @@ SOURCES = {"internal": "kudos", "linkedin": "linkedin", "x": "x", "email": "emai
 CLICK_KEY = "kudos:clicks:"
 
 
-def create(user: User, item: NewsItem, channel: str, comment: str | None = None) -> Relay:
+def create(user: User, item: NewsItem, channel: str, comment: str | None = None,
+           campaign_id: int | None = None) -> Relay:
     """Record that `user` relays `item` on `channel`; returns the relay with its token."""
     if item.status != "published":
         raise Invalid("news", _("Only published news can be relayed."))
@@ -50,11 +52,24 @@ def create(user: User, item: NewsItem, channel: str, comment: str | None = None)
     if comment and len(comment) > COMMENT_MAX:
         raise Invalid("comment", _("Please keep it under %(n)s characters (it has %(len)s).",
                                    n=COMMENT_MAX, len=len(comment)))
+    if campaign_id is None and item.campaign_id:
+        campaign_id = item.campaign_id if _taggable_quietly(user, item.campaign_id) else None
+    else:
+        campaign_id = check_taggable(user, campaign_id)
     relay = Relay(news_id=item.id, user_id=user.id, channel=channel, comment=comment,
-                  token=secrets.token_urlsafe(16))
+                  token=secrets.token_urlsafe(16), campaign_id=campaign_id)
     db.session.add(relay)
     db.session.commit()
     return relay
+
+
+def _taggable_quietly(user: User, campaign_id: int) -> bool:
+    """An item's own campaign counts a relay only while the campaign runs in the person's
+    scope; otherwise the relay is simply not tagged."""
+    try:
+        return check_taggable(user, campaign_id) is not None
+    except Invalid:
+        return False
 
 
 def tracked_url(relay: Relay) -> str:

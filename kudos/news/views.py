@@ -8,6 +8,8 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
 from kudos.admin.models import Topic
+from kudos.campaigns.models import Campaign
+from kudos.campaigns.operations import taggable, visible_campaigns
 from kudos.domain.errors import Invalid
 from kudos.extensions import db, htmx, limiter
 from kudos.forms import apply_error
@@ -18,6 +20,7 @@ from kudos.news.markdown import render
 from kudos.news.models import NewsItem, Relay, WatchSource
 from kudos.permissions import access
 from kudos.rules import current_rules
+from kudos.sqltypes import utcnow
 
 bp = Blueprint("news", __name__)
 
@@ -136,7 +139,9 @@ def _item_context(item: NewsItem) -> dict:
         .order_by(Relay.created_at.desc()).limit(20)
     ).all()
     context = {"item": item, "body": render(item.body), "internal": internal,
-               "relay_form": RelayForm(formdata=None, comment=relays.caption(item)),
+               "relay_form": RelayForm(formdata=None, comment=relays.caption(item),
+                                       campaign_id=item.campaign_id or 0),
+               "campaigns": taggable(current_user),
                "teammates": relays.teammates_shared_today(current_user, item),
                "audience_threshold": relays.AUDIENCE_THRESHOLD,
                "budget": relays.budget(current_user),
@@ -160,10 +165,12 @@ def relay(news_id: int):
     form = RelayForm()
     try:
         made = relays.create(current_user, item, form.channel.data or "",
-                             form.comment.data if form.channel.data == "internal" else None)
+                             form.comment.data if form.channel.data == "internal" else None,
+                             campaign_id=form.campaign_id.data or None)
     except Invalid as error:
         context = _item_context(item)
         context["relay_form"] = form
+        form.campaign_id.choices = []
         context["relay_error"] = error.message
         if htmx:
             return render_template("news/_share.html", **context), 422
@@ -289,7 +296,11 @@ def relayed():
                NewsItem.status == "published")
         .order_by(Relay.created_at.desc()).limit(3)
     ).all()
-    return render_template("news/_relayed.html", relays=recent)
+    thanks = [c for c in db.session.scalars(
+        visible_campaigns(current_user).where(Campaign.thank_you_at.is_not(None))
+        .order_by(Campaign.thank_you_at.desc()).limit(2)
+    ) if (utcnow() - c.thank_you_at).days < 14]
+    return render_template("news/_relayed.html", relays=recent, thanks=thanks)
 
 
 @bp.get("/r/<token>")

@@ -6,7 +6,7 @@ Jobs take ids, run in an app context, and are idempotent (a unique key per diges
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kudos import outbox
@@ -114,10 +114,18 @@ def adapt_delivery() -> int:
     moved = 0
     people = db.session.scalars(active_users().where(User.notify_mode == "live")).all()
     for user in people:
-        unread = db.session.scalars(
-            select(Notification.created_at).where(Notification.user_id == user.id,
-                                                  Notification.read_at.is_(None))
-        ).all()
+        # Someone who moved back after being gathered chose so: the pile they were told about
+        # no longer counts, only what arrived since (else they would be moved, and told, again
+        # the next night).
+        told = db.session.scalar(
+            select(func.max(Notification.created_at)).where(Notification.user_id == user.id,
+                                                            Notification.kind == "gathered")
+        )
+        query = select(Notification.created_at).where(Notification.user_id == user.id,
+                                                      Notification.read_at.is_(None))
+        if told is not None:
+            query = query.where(Notification.created_at > told)
+        unread = db.session.scalars(query).all()
         if not should_gather(list(unread), now, rule):
             continue
         user.notify_mode = "digest"

@@ -12,7 +12,8 @@ from kudos.sqltypes import utcnow
 
 
 def deliver(user_id: int, kind: str, key: str, *, actor_id: int | None = None,
-            kudos_id: int | None = None, news_id: int | None = None) -> bool:
+            kudos_id: int | None = None, news_id: int | None = None,
+            campaign_id: int | None = None) -> bool:
     """Create one notification unless one with this key exists. Returns True when created.
 
     Recognition received is never held back: this is not a nudge.
@@ -20,7 +21,7 @@ def deliver(user_id: int, kind: str, key: str, *, actor_id: int | None = None,
     if db.session.scalar(select(Notification.id).where(Notification.dedupe_key == key)):
         return False
     db.session.add(Notification(user_id=user_id, kind=kind, dedupe_key=key, actor_id=actor_id,
-                                kudos_id=kudos_id, news_id=news_id))
+                                kudos_id=kudos_id, news_id=news_id, campaign_id=campaign_id))
     try:
         db.session.commit()
     except IntegrityError:  # the same job ran at the same time elsewhere: one row is enough

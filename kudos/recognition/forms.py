@@ -32,6 +32,8 @@ class GiveForm(FlaskForm):
     why_it_matters = TextAreaField(_l("Why it matters (optional)"),
                                    validators=[Length(max=1000)])
     value_id = SelectField(_l("A company value (optional)"), coerce=int, validate_choice=False)
+    campaign_id = SelectField(_l("Part of a campaign (optional)"), coerce=int,
+                              validate_choice=False)
     visibility = RadioField(_l("Who can see it?"), choices=visibility_choices(),
                             default="company", validate_choice=False)
 

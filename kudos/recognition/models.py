@@ -35,6 +35,7 @@ class Kudos(db.Model):
     kind: Mapped[str] = mapped_column(String(10), default="kudos")
     message: Mapped[str] = mapped_column(Text)
     value_id: Mapped[int | None] = mapped_column(ForeignKey("company_values.id"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     visibility: Mapped[str] = mapped_column(String(12), default="company")
     status: Mapped[str] = mapped_column(String(10), default="published")
     work_title: Mapped[str | None] = mapped_column(String(200))

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from kudos import audit, outbox
 from kudos.admin.models import Value
 from kudos.auth.models import User
+from kudos.campaigns.operations import check_taggable
 from kudos.domain.cooldowns import PastGift, Refusal, check_giving
 from kudos.domain.errors import DomainError, Invalid, NotFound
 from kudos.extensions import db
@@ -123,6 +124,7 @@ def _validate(giver: User, draft: Draft) -> dict:
         "recipients": _recipients(giver, draft.recipient_ids),
         "message": clean_message(draft.message),
         "value_id": None,
+        "campaign_id": None,
         "work_title": None,
         "work_url": None,
         "why_it_matters": None,
@@ -132,9 +134,7 @@ def _validate(giver: User, draft: Draft) -> dict:
         if value is None or value.archived_at is not None:
             raise Invalid("value_id", _("Please choose a value from the list."))
         fields["value_id"] = value.id
-    if draft.campaign_id:
-        # Campaigns arrive with their own feature; until then none is in scope.
-        raise Invalid("campaign_id", _("There is no such campaign in your scope."))
+    fields["campaign_id"] = check_taggable(giver, draft.campaign_id)
     if draft.kind == "highlight":
         title = " ".join((draft.work_title or "").split())
         if not title:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from kudos.admin.models import Value
 from kudos.admin.operations import setup_checklist
 from kudos.auth.models import Team, User, active_users, matching
+from kudos.campaigns.operations import taggable
 from kudos.domain.errors import Invalid, NotFound
 from kudos.extensions import db, htmx
 from kudos.forms import apply_error
@@ -105,12 +106,15 @@ def newer():
 def _give_form(formdata=None) -> GiveForm:
     form = GiveForm(formdata=formdata)
     form.value_id.choices = _value_choices()
+    form.campaign_id.choices = [(0, _("No campaign"))] + [
+        (c.id, c.title) for c in taggable(current_user)]
     if not form.idempotency_key.data:
         form.idempotency_key.data = uuid.uuid4().hex
     if request.method == "GET":
         form.kind.data = "highlight" if request.args.get("kind") == "highlight" else "kudos"
         if request.args.get("to", type=int):
             form.recipient_ids.data = [request.args.get("to", type=int)]
+        form.campaign_id.data = request.args.get("campaign", type=int) or 0
     return form
 
 

@@ -1,0 +1,1 @@
+"""Campaigns: team leads run recognition and relay campaigns, together and without carrots."""
