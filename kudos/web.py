@@ -8,10 +8,11 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from kudos.admin import jobs_views  # noqa: F401  (its routes join the admin blueprint)
+from kudos.admin import jobs_views, rules_views  # noqa: F401  (routes of the admin blueprint)
 from kudos.admin.views import bp as admin_bp
 from kudos.api import (  # noqa: F401  (their routes join the API blueprint)
     campaign_routes,
+    insights_routes,
     kudos_routes,
     news_routes,
 )
@@ -23,6 +24,7 @@ from kudos.cli import register_commands
 from kudos.extensions import login_manager
 from kudos.home.views import bp as home_bp
 from kudos.i18n import select_locale, select_timezone
+from kudos.insights.views import bp as insights_bp
 from kudos.news.views import bp as news_bp
 from kudos.notifications.views import bp as notifications_bp
 from kudos.recognition import privacy  # noqa: F401  (connects export and erasure)
@@ -46,6 +48,8 @@ def nav_items() -> list[tuple[str, str]]:
     """(endpoint, label) of the main navigation, by role."""
     items = [("recognition.wall", _("Wall")), ("news.index", _("News")),
              ("campaigns.index", _("Campaigns")), ("recognition.profile_me", _("My kudos"))]
+    if current_user.is_authenticated and (current_user.is_admin or current_user.is_lead):
+        items.append(("insights.index", _("Team rhythm")))
     if current_user.is_authenticated and current_user.is_admin:
         items.append(("admin.index", _("Admin")))
     items.append(("settings.index", _("Settings")))
@@ -78,8 +82,8 @@ def timeago(moment) -> str:
 
 
 def init_app(app: Flask) -> None:
-    for blueprint in (auth_bp, home_bp, recognition_bp, news_bp, campaigns_bp, notifications_bp,
-                      settings_bp, admin_bp, api_bp):
+    for blueprint in (auth_bp, home_bp, recognition_bp, news_bp, campaigns_bp, insights_bp,
+                      notifications_bp, settings_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
     login_manager.user_loader(user_for_session)
     login_manager.login_view = "auth.login"

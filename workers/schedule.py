@@ -11,4 +11,6 @@ PERIODIC = [
     ("adaptive-delivery", "kudos.notifications.jobs:adapt_delivery", {"cron": "30 3 * * *"}),
     ("watch-sources", "kudos.news.jobs:fetch_sources", {"cron": "7 * * * *"}),
     ("click-counts", "kudos.news.jobs:flush_clicks", {"interval": 60}),
+    ("fatigue-scan", "kudos.insights.operations:scan_all", {"cron": "15 2 * * *"}),
+    ("deferred-nudges", "kudos.insights.gate:deliver_deferred", {"cron": "*/10 * * * *"}),
 ]

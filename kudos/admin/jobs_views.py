@@ -57,7 +57,8 @@ def retry_job(job_id: str):
     if connection is None:
         flash(_("Jobs run inline here: there is nothing to retry."), "info")
         return redirect(url_for("admin.jobs"), code=303)
-    registry = FailedJobRegistry(Queue(current_app.config["RQ_QUEUE"], connection=connection))
+    registry = FailedJobRegistry(queue=Queue(current_app.config["RQ_QUEUE"],
+                                             connection=connection))
     try:
         registry.requeue(job_id)
     except (InvalidJobOperation, NoSuchJobError, RedisError):

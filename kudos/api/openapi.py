@@ -165,6 +165,53 @@ PATHS.update({
                 "responses": {"302": {"description": "To the article, with UTM parameters"},
                               "404": {"description": "Unknown or withdrawn link"}}},
     },
+    "/api/v1/campaigns": {
+        "get": {"summary": "Campaigns the caller sees", "parameters": PAGE_PARAMS,
+                "responses": {"200": _ok("A page of campaigns")}},
+        "post": {"summary": "Create a campaign (leads for their teams, admins company-wide); "
+                            "per-person goals, prizes, points and rankings are refused "
+                            "(`no_carrot`)",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["title", "starts_on", "ends_on",
+                                                    "goal_kind", "goal_target"],
+                     "properties": {
+                         "title": {"type": "string"}, "theme": {"type": "string"},
+                         "scope_team_id": {"type": ["integer", "null"]},
+                         "starts_on": {"type": "string", "format": "date"},
+                         "ends_on": {"type": "string", "format": "date"},
+                         "goal_kind": {"type": "string", "enum": [
+                             "kudos_count", "unique_recipients", "unique_participants",
+                             "relays", "clicks"]},
+                         "goal_target": {"type": "integer", "minimum": 1},
+                         "kind": {"type": "string", "enum": ["recognition", "relay", "both"]},
+                         "launch": {"type": "boolean"}}}}}},
+                 "responses": {"201": _ok("The campaign"), "403": _error("Not a lead of it"),
+                               "422": _error("Invalid, out of the attention budget, or a "
+                                             "carrot")}},
+    },
+    "/api/v1/campaigns/{campaign_id}/health": {
+        "get": {"summary": "Progress to the collective goal, participation in aggregate "
+                           "(null below the minimum group), phase",
+                "parameters": [{"name": "campaign_id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"200": _ok("Health"), "404": _error("Not in scope")}},
+    },
+    "/api/v1/insights/fatigue": {
+        "get": {"summary": "Phase, score, evidence and suggestions of a scope",
+                "parameters": [{"name": "scope", "in": "query", "schema": {"type": "string"},
+                                "description": "me, company, team:<id>, campaign:<id>"}],
+                "responses": {"200": _ok("The reading"), "403": _error("Not yours to see")}},
+    },
+    "/api/v1/admin/rules": {
+        "get": {"summary": "The anti-fatigue rule set and its version",
+                "responses": {"200": _ok("Rules")}},
+        "put": {"summary": "Change rules from a version, with a reason (audited)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["version", "rules", "reason"]}}}},
+                "responses": {"200": _ok("The new rules"),
+                              "409": _error("Changed by someone else since that version"),
+                              "422": _error("Out of bounds (field and bounds named)")}},
+    },
     "/api/v1/notifications": {
         "get": {"summary": "The caller's notifications, newest first",
                 "parameters": PAGE_PARAMS, "responses": {"200": _ok("A page of notifications")}},

@@ -1,14 +1,13 @@
-"""Campaign jobs: announcing a launch, once, to the people in scope who did not mute it.
-
-There is no reminder: reminders wait for the anti-fatigue nudge gate.
-"""
+"""Campaign jobs: announcing a launch, once, through the nudge gate (working hours, the
+interval between nudges, back-offs, mutes). There is no mid-way reminder: one announcement
+is enough, and the gate would hold most reminders anyway."""
 
 from sqlalchemy import select
 
 from kudos.auth.models import User, active_users
 from kudos.campaigns.models import Campaign, CampaignMute
 from kudos.extensions import db
-from kudos.notifications.operations import deliver
+from kudos.insights.gate import nudge
 
 
 def announce_launch(campaign_id: int) -> int:
@@ -21,10 +20,11 @@ def announce_launch(campaign_id: int) -> int:
     if campaign.team_id is not None:
         query = query.where(User.team_id == campaign.team_id)
     sent = 0
-    for user in db.session.scalars(query):
-        if user.id in muted or user.id == campaign.owner_id:
+    for user in db.session.scalars(query).all():
+        if user.id == campaign.owner_id:
             continue
-        if deliver(user.id, "campaign_launched", f"campaign_launched:{campaign.id}:{user.id}",
-                   actor_id=campaign.owner_id, campaign_id=campaign.id):
-            sent += 1
+        decision = nudge(user, "campaign_launched",
+                         f"campaign_launched:{campaign.id}:{user.id}", muted=user.id in muted,
+                         actor_id=campaign.owner_id, campaign_id=campaign.id)
+        sent += decision.decision == "send"
     return sent

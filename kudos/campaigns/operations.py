@@ -19,6 +19,7 @@ from kudos.domain import campaigns as rules_of
 from kudos.domain.campaigns import Activity, Span
 from kudos.domain.errors import Forbidden, Invalid, NotFound
 from kudos.extensions import db
+from kudos.insights.models import FatigueSignal
 from kudos.news.models import Relay
 from kudos.recognition.models import Kudos, KudosRecipient
 from kudos.rules import current_rules
@@ -296,8 +297,8 @@ def people_in_scope(campaign: Campaign) -> set[int]:
 
 
 def health(campaign: Campaign) -> dict:
-    """Progress, aggregate participation, the daily series; the phase comes with the
-    anti-fatigue engine (None until then)."""
+    """Progress, aggregate participation, the daily series and the phase (None until a
+    fatigue scan ran)."""
     items = activity(campaign)
     end = min(campaign.ended_early_on or campaign.ends_on, max(today(), campaign.starts_on))
     return {
@@ -307,8 +308,16 @@ def health(campaign: Campaign) -> dict:
                                                 people_in_scope(campaign),
                                                 current_rules().min_group_size),
         "series": rules_of.daily_series(items, campaign.starts_on, end),
-        "phase": None,
+        "phase": _phase(campaign),
     }
+
+
+def _phase(campaign: Campaign) -> str | None:
+    """The campaign's phase from the latest fatigue scan, if one ran."""
+    return db.session.scalar(
+        select(FatigueSignal.phase).where(FatigueSignal.scope_type == "campaign",
+                                          FatigueSignal.scope_id == campaign.id)
+        .order_by(FatigueSignal.day.desc()).limit(1))
 
 
 def get_visible(user: User, campaign_id: int) -> Campaign:

@@ -65,6 +65,9 @@ def _first_problem(start: date, end: date, others: list[Span], rules: Rules,
     for other in others:
         if other.ends_on < start < other.ends_on + rest + timedelta(days=1):
             return "rest", other.ends_on + rest + timedelta(days=1)
+        # The rest is owed before a campaign already planned after this one, too.
+        if end < other.starts_on < end + rest + timedelta(days=1):
+            return "rest", start + (other.starts_on - end)
     overlapping = [o for o in others if o.starts_on <= end and start <= o.ends_on]
     day = start
     while day <= end:

@@ -9,6 +9,7 @@ import feedparser
 from flask_babel import gettext as _
 
 MAX_BYTES = 2_000_000
+MAX_LINK = 2000  # NewsItem.url
 
 
 class FeedError(Exception):
@@ -58,16 +59,18 @@ def fetch(url: str, timeout: float = 5.0) -> tuple[str, list[Entry]]:
     if len(data) > MAX_BYTES:
         raise FeedError("too_large")
     parsed = feedparser.parse(data)
-    if not parsed.entries and not parsed.feed.get("title"):
-        raise FeedError("not_a_feed")
     entries = []
     for raw in parsed.entries:
         link = raw.get("link")
         guid = raw.get("id") or link or raw.get("title")
         if not guid:
             continue
+        # A link longer than the column holds is dropped, not allowed to fail the whole run.
+        usable = link and link.startswith(("http://", "https://")) and len(link) <= MAX_LINK
         entries.append(Entry(guid=str(guid)[:500], title=(raw.get("title") or link or "")[:200],
-                             link=link if link and link.startswith(("http://", "https://"))
-                             else None,
+                             link=link if usable else None,
                              summary=(raw.get("summary") or "")[:2000]))
+    # Broken XML still yields empty "entries" (feedparser is lenient): judge what was usable.
+    if not entries and (parsed.bozo or not parsed.feed.get("title")):
+        raise FeedError("not_a_feed")
     return parsed.feed.get("title") or url, entries

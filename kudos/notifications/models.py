@@ -13,7 +13,7 @@ from kudos.sqltypes import UTCDateTime, utcnow
 # gave or received; commented: a comment on a kudos you gave or received; approval: a kudos
 # about you waits for your approval.
 KINDS = ("thanked", "cosigned", "commented", "approval", "gathered", "proposal_approved",
-         "proposal_declined", "campaign_launched")
+         "proposal_declined", "campaign_launched", "phase_changed")
 # Recognition received is never gathered or held back: it is not a nudge.
 RECOGNITION = ("thanked", "approval")
 
@@ -29,6 +29,7 @@ class Notification(db.Model):
     kudos_id: Mapped[int | None] = mapped_column(ForeignKey("kudos.id"))
     news_id: Mapped[int | None] = mapped_column(ForeignKey("news_items.id"))
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

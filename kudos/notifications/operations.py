@@ -13,7 +13,7 @@ from kudos.sqltypes import utcnow
 
 def deliver(user_id: int, kind: str, key: str, *, actor_id: int | None = None,
             kudos_id: int | None = None, news_id: int | None = None,
-            campaign_id: int | None = None) -> bool:
+            campaign_id: int | None = None, team_id: int | None = None) -> bool:
     """Create one notification unless one with this key exists. Returns True when created.
 
     Recognition received is never held back: this is not a nudge.
@@ -21,7 +21,8 @@ def deliver(user_id: int, kind: str, key: str, *, actor_id: int | None = None,
     if db.session.scalar(select(Notification.id).where(Notification.dedupe_key == key)):
         return False
     db.session.add(Notification(user_id=user_id, kind=kind, dedupe_key=key, actor_id=actor_id,
-                                kudos_id=kudos_id, news_id=news_id, campaign_id=campaign_id))
+                                kudos_id=kudos_id, news_id=news_id, campaign_id=campaign_id,
+                                team_id=team_id))
     try:
         db.session.commit()
     except IntegrityError:  # the same job ran at the same time elsewhere: one row is enough

@@ -189,10 +189,12 @@ def give():
     return _give_page(form, 422)
 
 
-def _search(q: str) -> list[User]:
+def _search(q: str, exclude: list[int] | None = None) -> list[User]:
+    """Colleagues matching `q`, leaving out oneself and those already picked."""
     return db.session.scalars(
         active_users()
-        .where(User.id != current_user.id, User.profile_public.is_(True),
+        .where(User.id.not_in([current_user.id, *(exclude or [])]),
+               User.profile_public.is_(True),
                matching(q[:100]))
         .order_by(User.name).limit(8)
     ).all()
@@ -202,8 +204,9 @@ def _search(q: str) -> list[User]:
 @access("user")
 def search_people():
     q = (request.args.get("q") or "").strip()
-    return render_template("recognition/_picker_results.html", results=_search(q) if q else [],
-                           q=q, live=True)
+    picked = request.args.getlist("recipient_ids", type=int)
+    return render_template("recognition/_picker_results.html",
+                           results=_search(q, picked) if q else [], q=q, live=True)
 
 
 @bp.get("/people/chip/<int:user_id>")

@@ -1,0 +1,79 @@
+"""The anti-fatigue rule set, for admins: tune, with bounds, history and a reason."""
+
+from dataclasses import asdict
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from kudos import rules
+from kudos.admin.views import bp
+from kudos.domain.errors import Conflict, Invalid
+from kudos.domain.rules import BOUNDS, Rules
+from kudos.extensions import db
+from kudos.permissions import access
+from kudos.rules.models import RuleChange
+
+HELP = {
+    "daily_kudos_cap": _l("Kudos one person can give in a day (their day, in their time zone)."),
+    "pair_window_days": _l("The window, in days, for kudos to the same colleague."),
+    "pair_max_in_window": _l("Kudos to the same colleague within that window."),
+    "relay_weekly_budget_default": _l("A weekly relay budget suggested to everyone (empty: "
+                                      "none; each person can set their own)."),
+    "nudge_min_interval_days": _l("Days between two nudges to the same person."),
+    "backoff_days": _l("Days of quiet for someone flagged as overextended or cooling."),
+    "working_hours_only": _l("Nudge only inside each person's working days and hours."),
+    "max_active_campaigns_per_team": _l("Campaigns running at once in a team."),
+    "campaign_rest_days": _l("Days of rest for a team between two campaigns."),
+    "campaign_max_days": _l("The longest a campaign can last, in days."),
+    "launch_days": _l("How long a new scope stays in its launch phase, in days."),
+    "short_window_days": _l("Recent activity window, in days."),
+    "long_window_days": _l("Usual activity window, in days (before the recent one)."),
+    "euphoria_ratio": _l("Recent ÷ usual activity from which a scope is in euphoria."),
+    "decline_ratio": _l("Recent ÷ usual activity under which a scope is in decline."),
+    "dormant_days": _l("Days without activity after which a scope is dormant."),
+    "min_group_size": _l("The smallest group for which figures are shown."),
+}
+
+
+def _page(values: dict, status: int = 200, error: Invalid | None = None,
+          conflict: str | None = None):
+    history = db.session.scalars(
+        select(RuleChange).order_by(RuleChange.id.desc()).limit(30)
+    ).all()
+    return render_template("admin/rules.html", names=Rules.names(), values=values,
+                           bounds=BOUNDS, help=HELP, version=rules.current_version(),
+                           defaults=asdict(Rules()), history=history, error=error,
+                           conflict=conflict), status
+
+
+@bp.get("/rules")
+@access("admin")
+def rules_page():
+    return _page(asdict(rules.current_rules()))
+
+
+@bp.post("/rules")
+@access("admin")
+def save_rules():
+    form = request.form
+    proposed = {}
+    for name in Rules.names():
+        if name == "working_hours_only":
+            proposed[name] = form.get(name) == "on"
+        else:
+            proposed[name] = form.get(name, "").strip()
+    try:
+        version = int(form.get("version", "-1"))
+    except ValueError:
+        version = -1
+    try:
+        rules.change(current_user, proposed, version=version, reason=form.get("reason", ""))
+    except Conflict as error:
+        return _page(proposed, 409, conflict=error.message)
+    except Invalid as error:
+        return _page(proposed, 422, error=error)
+    flash(_("The rules are saved. They apply from now on."), "success")
+    return redirect(url_for("admin.rules_page"), code=303)

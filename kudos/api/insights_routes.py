@@ -1,0 +1,98 @@
+"""API v1: fatigue insights per scope, and the admin rule set (read, change, preview)."""
+
+from dataclasses import asdict
+from datetime import timedelta
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from kudos import rules
+from kudos.api.views import bp, json_body
+from kudos.auth.models import Team, User, active_users
+from kudos.campaigns.operations import can_manage, get_visible
+from kudos.errors import ApiError
+from kudos.extensions import db
+from kudos.insights import operations
+from kudos.insights.suggestions import for_phase
+from kudos.permissions import access, can
+from kudos.sqltypes import utcnow
+
+
+def _reading_for_people(user_ids: list[int], campaign_id: int | None = None) -> dict:
+    end = utcnow().date()
+    start = end - timedelta(days=operations.window_days() - 1)
+    since = utcnow() - timedelta(days=operations.window_days() - 1)
+    counts = operations.person_day_counts(since, campaign_id=campaign_id,
+                                          user_ids=None if campaign_id else user_ids)
+    people = list(counts) if campaign_id else user_ids
+    return operations.reading_for(counts, people, start, end)
+
+
+@bp.get("/insights/fatigue")
+@access("user")
+def fatigue():
+    """`scope=me` for anyone; `team:<id>` for its leads and admins; `campaign:<id>` for
+    those who run it; `company` for admins."""
+    scope = request.args.get("scope", "me")
+    team_id = None
+    if scope == "me":
+        reading = _reading_for_people([current_user.id])
+    elif scope == "company":
+        if not current_user.is_admin:
+            raise ApiError(403, _("This page is not open to your role. If you need it, ask an "
+                                  "admin."))
+        reading = _reading_for_people(list(db.session.scalars(
+            select(User.id).where(active_users().whereclause))))
+    elif scope.startswith(("team:", "campaign:")):
+        kind, _sep, raw = scope.partition(":")
+        if not raw.isdigit():
+            raise ApiError(422, _("scope is me, company, team:<id> or campaign:<id>."),
+                           field="scope")
+        if kind == "team":
+            team = db.session.get(Team, int(raw))
+            if team is None:
+                raise ApiError(404, _("We could not find that team."))
+            if not can(current_user, "team.lead", team):
+                raise ApiError(403, _("Only the team's leads and admins see its rhythm."))
+            team_id = team.id
+            reading = _reading_for_people(list(db.session.scalars(
+                select(User.id).where(active_users().whereclause, User.team_id == team.id))))
+        else:
+            campaign = get_visible(current_user, int(raw))
+            if not can_manage(current_user, campaign.team_id):
+                raise ApiError(403, _("Only the people who run this campaign see its rhythm."))
+            reading = _reading_for_people([], campaign_id=campaign.id)
+    else:
+        raise ApiError(422, _("scope is me, company, team:<id> or campaign:<id>."),
+                       field="scope")
+    evidence = {k: reading[k] for k in ("recent_mean", "usual_mean", "ratio", "breadth",
+                                        "concentration", "series", "phases", "start")}
+    suggestions = for_phase(reading["phase"], team_id) if scope != "me" else []
+    return jsonify(scope=scope, phase=reading["phase"], score=reading["score"],
+                   evidence=evidence, suggestions=suggestions)
+
+
+@bp.get("/admin/rules")
+@access("admin")
+def get_rules():
+    return jsonify(version=rules.current_version(), rules=asdict(rules.current_rules()))
+
+
+@bp.put("/admin/rules")
+@access("admin")
+def put_rules():
+    """`{"version": n, "rules": {...}, "reason": "..."}`: a change from an older version is
+    refused with 409; a value out of bounds with 422 naming the field and the bounds."""
+    data = json_body()
+    proposed = data.get("rules")
+    version = data.get("version")
+    if not isinstance(proposed, dict):
+        raise ApiError(422, _("rules must be an object of rule names and values."),
+                       field="rules")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ApiError(422, _("version is required: the version you read."), field="version")
+    reason = data.get("reason") if isinstance(data.get("reason"), str) else ""
+    new = rules.change(current_user, proposed, version=version, reason=reason)
+    return jsonify(version=rules.current_version(), rules=asdict(new))

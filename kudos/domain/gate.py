@@ -1,0 +1,47 @@
+"""The nudge gate: every nudge (campaign launch and reminder, digest, suggestion, phase
+change) passes here. Recognition received is not a nudge and never comes here.
+
+Pure: the caller passes the person's situation; the answer says send now, defer to a
+moment (never drop for working hours), or hold, with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from kudos.domain.delivery import Rhythm, in_working_hours, next_working_moment
+from kudos.domain.rules import Rules
+
+
+@dataclass(frozen=True)
+class Situation:
+    rhythm: Rhythm
+    last_nudged_at: datetime | None = None
+    backoff_until: date | None = None
+    muted: bool = False
+    opted_out: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision: str  # send | defer | hold
+    reason: str  # ok | muted | opted_out | backoff | interval | outside_hours
+    deliver_at: datetime | None = None
+
+
+def decide(now: datetime, situation: Situation, rules: Rules, *,
+           respect_interval: bool = True) -> Decision:
+    if situation.opted_out:
+        return Decision("hold", "opted_out")
+    if situation.muted:
+        return Decision("hold", "muted")
+    if situation.backoff_until and now.date() <= situation.backoff_until:
+        return Decision("hold", "backoff")
+    if respect_interval and situation.last_nudged_at and (
+        now - situation.last_nudged_at < timedelta(days=rules.nudge_min_interval_days)
+    ):
+        return Decision("hold", "interval")
+    if rules.working_hours_only and not in_working_hours(now, situation.rhythm):
+        return Decision("defer", "outside_hours", next_working_moment(now, situation.rhythm))
+    return Decision("send", "ok", now)

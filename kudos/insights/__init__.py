@@ -1,0 +1,1 @@
+"""Insights: fatigue cycles per scope, for leads, admins and each person."""

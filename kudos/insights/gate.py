@@ -1,0 +1,69 @@
+"""Applying the nudge gate to real people, and delivering what it deferred."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from kudos.auth.models import User
+from kudos.domain.delivery import Rhythm
+from kudos.domain.gate import Decision, Situation, decide
+from kudos.extensions import db
+from kudos.insights.models import Backoff, NudgeDecision
+from kudos.notifications.operations import deliver
+from kudos.rules import current_rules
+from kudos.sqltypes import utcnow
+
+
+def situation(user: User, *, muted: bool = False, opted_out: bool = False) -> Situation:
+    last = db.session.scalar(
+        select(func.max(NudgeDecision.decided_at)).where(
+            NudgeDecision.user_id == user.id, NudgeDecision.decision == "send")
+    )
+    backoff = db.session.scalar(
+        select(func.max(Backoff.until)).where(Backoff.user_id == user.id)
+    )
+    return Situation(Rhythm(user.timezone, tuple(user.weekdays), user.work_start_minute,
+                            user.work_end_minute), last, backoff, muted, opted_out)
+
+
+def nudge(user: User, kind: str, key: str, *, now: datetime | None = None,
+          muted: bool = False, **notification) -> Decision:
+    """Pass one in-app nudge through the gate: deliver it, defer it, or hold it. Every
+    decision is recorded with its reason."""
+    now = now or utcnow()
+    decision = decide(now, situation(user, muted=muted), current_rules())
+    row = NudgeDecision(user_id=user.id, kind=kind, decided_at=now, decision=decision.decision,
+                        reason=decision.reason, deliver_at=decision.deliver_at,
+                        payload={"key": key, **notification})
+    db.session.add(row)
+    db.session.commit()
+    if decision.decision == "send":
+        deliver(user.id, kind, key, **notification)
+        row.done_at = now
+        db.session.commit()
+    return decision
+
+
+def deliver_deferred(now: datetime | None = None) -> int:
+    """Periodic: nudges deferred to a working moment that has come go through the gate
+    again (a mute or a back-off since then still holds them)."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(NudgeDecision).where(NudgeDecision.decision == "defer",
+                                    NudgeDecision.done_at.is_(None),
+                                    NudgeDecision.deliver_at <= now)
+    ).all()
+    sent = 0
+    for row in due:
+        row.done_at = now
+        db.session.commit()
+        user = db.session.get(User, row.user_id)
+        if user is None or not user.is_active:
+            continue
+        payload = dict(row.payload)
+        key = payload.pop("key")
+        if nudge(user, row.kind, key, now=now, **payload).decision == "send":
+            sent += 1
+    return sent
