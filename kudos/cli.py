@@ -15,6 +15,7 @@ from kudos.auth.operations import check_new_password, clean_name, normalise_emai
 from kudos.auth.passwords import hash_password
 from kudos.domain.errors import Invalid
 from kudos.extensions import db
+from kudos.recognition import importing as kudos_import
 
 
 def _team(name: str | None) -> Team | None:
@@ -93,6 +94,25 @@ def import_users(path: Path, print_links: bool) -> None:
                 click.echo(f"{email}\t{url_for('auth.accept', token=token, _external=True)}")
 
 
+@click.command("import-kudos")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_kudos(path: Path) -> None:
+    """Import kudos history from a CSV (created_at,giver_email,recipient_emails,message,value;
+    recipients separated by ';'). A file with any bad row imports nothing; every bad row is
+    reported with its line number. Rows already imported are skipped."""
+    count, problems = kudos_import.check(path)
+    if problems:
+        for line, message in problems:
+            click.echo(f"line {line}: {message}", err=True)
+        more = " (only the first 100 are listed)" if len(problems) >= kudos_import.MAX_PROBLEMS \
+            else ""
+        click.echo(f"Nothing imported: problems in {path.name}{more}.", err=True)
+        sys.exit(1)
+    with click.progressbar(length=count, label="Importing kudos") as bar:
+        added = kudos_import.load(path, progress=bar.update)
+    click.echo(f"Imported {added} kudos ({count - added} already there).")
+
+
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when people already exist.")
 def seed_demo(if_empty: bool) -> None:
@@ -105,5 +125,5 @@ def seed_demo(if_empty: bool) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_user, create_token_command, import_users, seed_demo):
+    for command in (create_user, create_token_command, import_users, import_kudos, seed_demo):
         app.cli.add_command(command)
