@@ -12,9 +12,11 @@ from kudos import rules
 from kudos.admin.views import bp
 from kudos.domain.errors import Conflict, Invalid
 from kudos.domain.rules import BOUNDS, Rules
-from kudos.extensions import db
+from kudos.extensions import db, htmx
+from kudos.jobs import enqueue
 from kudos.permissions import access
-from kudos.rules.models import RuleChange
+from kudos.rules.models import PreviewRun, RuleChange
+from kudos.rules.preview import run_preview
 
 HELP = {
     "daily_kudos_cap": _l("Kudos one person can give in a day (their day, in their time zone)."),
@@ -59,12 +61,7 @@ def rules_page():
 @access("admin")
 def save_rules():
     form = request.form
-    proposed = {}
-    for name in Rules.names():
-        if name == "working_hours_only":
-            proposed[name] = form.get(name) == "on"
-        else:
-            proposed[name] = form.get(name, "").strip()
+    proposed = _proposed_from_form()
     try:
         version = int(form.get("version", "-1"))
     except ValueError:
@@ -77,3 +74,51 @@ def save_rules():
         return _page(proposed, 422, error=error)
     flash(_("The rules are saved. They apply from now on."), "success")
     return redirect(url_for("admin.rules_page"), code=303)
+
+
+def _proposed_from_form() -> dict:
+    proposed = {}
+    for name in Rules.names():
+        if name == "working_hours_only":
+            proposed[name] = request.form.get(name) == "on"
+        else:
+            proposed[name] = request.form.get(name, "").strip()
+    return proposed
+
+
+@bp.post("/rules/preview")
+@access("admin")
+def preview_rules():
+    """Replay the last 30 or 90 days under the proposed rules (a job; the page polls it)."""
+    proposed = _proposed_from_form()
+    days = 90 if request.form.get("days") == "90" else 30
+    try:
+        rules.validate(proposed)
+    except Invalid as error:
+        if htmx:
+            return render_template("admin/_preview.html", run=None, error=error.message), 422
+        return _page(proposed, 422, error=error)
+    run = PreviewRun(requested_by_id=current_user.id, days=days,
+                     proposed={k: v for k, v in proposed.items() if v != ""})
+    db.session.add(run)
+    db.session.commit()
+    enqueue(run_preview, run.id)
+    if htmx:
+        db.session.refresh(run)
+        return _preview_fragment(run)
+    return redirect(url_for("admin.preview_result", run_id=run.id), code=303)
+
+
+def _preview_fragment(run: PreviewRun):
+    body = render_template("admin/_preview.html", run=run, error=None)
+    # 286 tells htmx to stop polling: the result is there.
+    return body, 286 if run.status == "done" else 200
+
+
+@bp.get("/rules/preview/<int:run_id>")
+@access("admin")
+def preview_result(run_id: int):
+    run = db.get_or_404(PreviewRun, run_id)
+    if htmx:
+        return _preview_fragment(run)
+    return render_template("admin/preview.html", run=run)

@@ -17,6 +17,7 @@ from kudos.extensions import db
 from kudos.insights import operations
 from kudos.insights.suggestions import for_phase
 from kudos.permissions import access, can
+from kudos.rules.preview import compare
 from kudos.sqltypes import utcnow
 
 
@@ -96,3 +97,19 @@ def put_rules():
     reason = data.get("reason") if isinstance(data.get("reason"), str) else ""
     new = rules.change(current_user, proposed, version=version, reason=reason)
     return jsonify(version=rules.current_version(), rules=asdict(new))
+
+
+@bp.post("/admin/rules/preview")
+@access("admin")
+def preview_rules_api():
+    """`{"rules": {...}, "days": 30|90}`: what the proposed rules would have refused, sent
+    or held over the last days, beside the current rules (computed now)."""
+    data = json_body()
+    proposed = data.get("rules", {})
+    if not isinstance(proposed, dict):
+        raise ApiError(422, _("rules must be an object of rule names and values."),
+                       field="rules")
+    days = data.get("days", 30)
+    if days not in (30, 90):
+        raise ApiError(422, _("days is 30 or 90."), field="days")
+    return jsonify(compare(rules.validate(proposed), days))

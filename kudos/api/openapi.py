@@ -212,6 +212,14 @@ PATHS.update({
                               "409": _error("Changed by someone else since that version"),
                               "422": _error("Out of bounds (field and bounds named)")}},
     },
+    "/api/v1/admin/rules/preview": {
+        "post": {"summary": "What proposed rules would have refused, sent or held over the "
+                            "last 30 or 90 days, beside the current rules",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "properties": {"rules": {"type": "object"},
+                                                      "days": {"enum": [30, 90]}}}}}},
+                 "responses": {"200": _ok("The comparison"), "422": _error("Out of bounds")}},
+    },
     "/api/v1/notifications": {
         "get": {"summary": "The caller's notifications, newest first",
                 "parameters": PAGE_PARAMS, "responses": {"200": _ok("A page of notifications")}},

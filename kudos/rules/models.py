@@ -37,3 +37,18 @@ class RuleChange(db.Model):
     reason: Mapped[str] = mapped_column(String(500))
 
     changed_by: Mapped[User | None] = relationship()
+
+
+class PreviewRun(db.Model):
+    """A what-if replay of proposed rules, computed by a job; the page polls it."""
+
+    __tablename__ = "rule_previews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    days: Mapped[int] = mapped_column(default=30)
+    proposed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|running|done
+    progress: Mapped[int] = mapped_column(default=0)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
