@@ -39,7 +39,7 @@ def for_phase(phase: str, team_id: int | None = None) -> list[dict]:
 
 
 def phase_names() -> dict[str, str]:
-    return {"launch": _("Launch"), "euphoria": _("Euphoria"), "plateau": _("Plateau"),
+    return {"launch": _("Getting started"), "euphoria": _("Euphoria"), "plateau": _("Plateau"),
             "decline": _("Decline"), "dormant": _("Dormant"), "revival": _("Revival")}
 
 

@@ -139,19 +139,6 @@ def new():
     return _give_page(_give_form())
 
 
-def _campaign_id() -> int | None:
-    """The form has no campaign picker yet, but a campaign sent anyway must reach the
-    operation, which refuses one it does not know (as the API does), rather than be dropped
-    silently. Something that is not a number is no campaign we know either."""
-    raw = (request.form.get("campaign_id") or "").strip()
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        return -1
-
-
 @bp.post("/kudos")
 @access("user")
 def give():
@@ -162,7 +149,7 @@ def give():
             message=form.message.data,
             kind=form.kind.data or "kudos",
             value_id=form.value_id.data or None,
-            campaign_id=_campaign_id(),
+            campaign_id=form.campaign_id.data or None,
             visibility=form.visibility.data or "company",
             work_title=form.work_title.data,
             work_url=form.work_url.data,
