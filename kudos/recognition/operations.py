@@ -221,6 +221,10 @@ def give(giver: User, draft: Draft, *, now: datetime | None = None,
         teams = {t for t in [giver.team_id, *(u.team_id for u in recipients)] if t}
         db.session.add_all(KudosAudience(kudos_id=kudos.id, team_id=t) for t in teams)
     outbox.publish(jobs.notify_recipients, kudos.id)
+    # Kept past the commit (plain attributes do not expire): the page thanks by name
+    # without reloading the kudos and its recipients.
+    kudos.recipient_names = [u.display_name for u in recipients]
+    kudos.pending = kudos.status == "pending"
     db.session.commit()
     outbox.flush()
     return kudos, True

@@ -104,10 +104,8 @@ def newer():
 
 
 def _give_form(formdata=None) -> GiveForm:
+    """The form; its choices are loaded only when it is shown (validation needs none)."""
     form = GiveForm(formdata=formdata)
-    form.value_id.choices = _value_choices()
-    form.campaign_id.choices = [(0, _("No campaign"))] + [
-        (c.id, c.title) for c in taggable(current_user)]
     if not form.idempotency_key.data:
         form.idempotency_key.data = uuid.uuid4().hex
     if request.method == "GET":
@@ -127,6 +125,9 @@ def _chosen(form: GiveForm) -> list[User]:
 
 
 def _give_page(form: GiveForm, status: int = 200, cooldown: str | None = None):
+    form.value_id.choices = _value_choices()
+    form.campaign_id.choices = [(0, _("No campaign"))] + [
+        (c.id, c.title) for c in taggable(current_user)]
     q = (request.args.get("q") or "").strip()
     results = _search(q) if q else []
     return render_template("recognition/give.html", form=form, chosen=_chosen(form),
@@ -165,8 +166,8 @@ def give():
         except Invalid as error:
             apply_error(form, error)
         else:
-            names = ", ".join(u.display_name for u in kudos.recipient_users)
-            if kudos.status == "pending":
+            names = ", ".join(kudos.recipient_names)
+            if kudos.pending:
                 flash(_("Thank you! %(names)s will see it first, and it goes on the wall once "
                         "they approve.", names=names), "success")
             else:
@@ -201,7 +202,8 @@ def search_people():
 def chip(user_id: int):
     """A picked colleague, as a checked box the give form submits."""
     user = db.session.get(User, user_id)
-    if user is None or not user.is_active or user.id == current_user.id:
+    if (user is None or not user.is_active or user.id == current_user.id
+            or not user.profile_public):
         abort(404)
     return render_template("recognition/_chip.html", person=user, live=True)
 
@@ -227,6 +229,10 @@ def edit(kudos_id: int):
     kudos = _kudos_or_404(kudos_id)
     if kudos.giver_id != current_user.id:
         abort(404)
+    if request.method == "GET" and not _editable(kudos):
+        flash(_("A kudos can be changed for 15 minutes after it is given. If something is "
+                "wrong with it now, report it and an admin will look at it."), "info")
+        return redirect(url_for("recognition.detail", kudos_id=kudos.id), code=303)
     form = EditForm(obj=kudos if request.method == "GET" else None)
     form.value_id.choices = _value_choices()
     if request.method == "GET":
