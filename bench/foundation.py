@@ -75,9 +75,9 @@ def main() -> None:
         assert client.get("/").status_code == 200, "the benchmark user is not signed in"
         home = timed(lambda: client.get("/"), args.requests)
         api = app.test_client()
-        assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
-        me = timed(lambda: api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}),
-                   args.requests)
+        bearer = {"Authorization": f"Bearer {secret}"}
+        assert api.get("/api/v1/me", headers=bearer).status_code == 200
+        me = timed(lambda: api.get("/api/v1/me", headers=bearer), args.requests)
     finally:
         if name:
             with app.app_context():
