@@ -71,7 +71,8 @@ def submit(author: User, draft: NewsDraft) -> NewsItem:
     if can_publish(author):
         item.status, item.published_at, item.decided_by_id = "published", utcnow(), author.id
     else:
-        item.status, item.proposed_by_id = "proposed", author.id
+        # Going public is a curator's decision, made when the proposal is published.
+        item.status, item.proposed_by_id, item.public = "proposed", author.id, False
     db.session.add(item)
     db.session.commit()
     return item
