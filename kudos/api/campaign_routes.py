@@ -65,7 +65,8 @@ def create_campaign():
                               "rankings: recognition is its own reward, and goals are "
                               "collective. See %(doc)s.", doc=NO_CARROT_DOC),
                        code="no_carrot", field=carrots[0],
-                       documentation=url_for("home.principles", _external=True))
+                       documentation=url_for("home.principles", _external=True,
+                                             _anchor="no-carrot"))
     value_ids = data.get("value_ids", [])
     if not isinstance(value_ids, list) or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in value_ids

@@ -129,6 +129,8 @@ def check_attention_budget(team_id: int | None, starts_on: date, ends_on: date,
     others = []
     for other in db.session.scalars(query):
         end = other.ended_early_on or other.ends_on
+        if end < other.starts_on:  # called off before it began: it took no attention
+            continue
         others.append(Span(other.starts_on, end))
     refusal = rules_of.check_budget(starts_on, ends_on, others, rules)
     if refusal is None:

@@ -71,10 +71,22 @@ def index():
     return render_template("campaigns/index.html", groups=groups, can_create=can_create)
 
 
+def _prefill(form: CampaignForm) -> None:
+    """A suggestion from the insights page opens the form with its choices made
+    (`?kind=relay&goal_kind=relays&team=3`); anything not on offer is ignored."""
+    for field, value in ((form.kind, request.args.get("kind")),
+                         (form.goal_kind, request.args.get("goal_kind")),
+                         (form.team_id, request.args.get("team", type=int))):
+        if value is not None and value in [choice[0] for choice in field.choices]:
+            field.data = value
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @access("lead")
 def new():
     form = _form(request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        _prefill(form)
     if request.method == "POST" and form.validate():
         try:
             campaign = operations.create(current_user, _draft(form))
@@ -123,7 +135,9 @@ def _page_context(campaign: Campaign) -> dict:
         .where(Relay.campaign_id == campaign.id).distinct().limit(10)
     ).all()
     muted = db.session.get(CampaignMute, (current_user.id, campaign.id)) is not None
-    return {"campaign": campaign, "health": health, "chart": chart.bars(health["series"]),
+    span = ((campaign.ended_early_on or campaign.ends_on) - campaign.starts_on).days + 1
+    return {"campaign": campaign, "health": health,
+            "chart": chart.bars(health["series"], span),
             "cards": queries.load_cards(current_user, list(highlights)), "relayed": relayed,
             "manage": operations.can_manage(current_user, campaign.team_id), "muted": muted,
             "comment_form": CommentForm(formdata=None),
