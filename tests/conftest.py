@@ -27,7 +27,12 @@ MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 POSTGRES_URL = os.environ.get(
     "KUDOS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-REDIS_URL = os.environ.get("KUDOS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+# One Redis database per pytest-xdist worker (gw0 -> 13, gw1 -> 14, …), so that workers
+# running at the same time never empty each other's queues.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+REDIS_URL = os.environ.get(
+    "KUDOS_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{13 + int(_WORKER[2:] or 0) % 3}"
+)
 
 
 def pytest_addoption(parser):
