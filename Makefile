@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 FLASK = $(BIN)/flask --app wsgi
 CHROMIUM ?= /usr/bin/chromium
+# Two workers (pytest-xdist): each has its own database and Redis database number.
+PYTEST_ARGS ?= -n 2 -p no:cacheprovider
 
 .PHONY: run test lint translations extract-messages worker scheduler chromium clean
 
@@ -28,9 +30,11 @@ run: $(VENV)/.installed translations
 	REDIS_URL= FLASK_DEBUG=1 $(FLASK) seed-demo --if-empty
 	REDIS_URL= $(FLASK) run --debug --no-debugger --host 127.0.0.1 --port 5000
 
-## make test: lint, then the whole suite (SQLite; KUDOS_TEST_DB=postgres for PostgreSQL)
+## make test: lint, security scans, then the whole suite (SQLite; KUDOS_TEST_DB=postgres for PostgreSQL)
 test: $(VENV)/.installed-dev translations chromium
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r kudos workers -lll
+	$(BIN)/python tools/audit_dependencies.py
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev

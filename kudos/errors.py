@@ -8,10 +8,11 @@ import logging
 from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from kudos.domain.errors import DomainError
-from kudos.extensions import htmx, login_manager
+from kudos.extensions import db, htmx, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +113,19 @@ def handle_domain_error(error: DomainError):
     return _page(error.status, error.message)
 
 
+def handle_out_of_range(error: Exception):
+    """A number past what the database stores (an id of 2**70 in a form, a query string or
+    a JSON body; `Infinity` where a whole number goes) is the client's mistake: 400, not 500.
+    Other data errors stay unexpected, so that a missing validation still shows."""
+    if isinstance(error, DataError) and getattr(error.orig, "sqlstate", None) != "22003":
+        return handle_unexpected(error)
+    db.session.rollback()
+    return handle_http(BadRequest())
+
+
 def handle_unexpected(error: Exception):
-    log.exception("Unhandled error on %s %s", request.method, request.path)
+    # %r: a newline in the path cannot start a line of its own in the log.
+    log.exception("Unhandled error on %s %r", request.method, request.path)
     message = _messages()[500]
     if wants_json():
         return json_error(500, "server_error", message)
@@ -132,5 +144,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(OverflowError, handle_out_of_range)
+    app.register_error_handler(DataError, handle_out_of_range)
     app.register_error_handler(Exception, handle_unexpected)
     login_manager.unauthorized_handler(unauthorized)

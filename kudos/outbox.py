@@ -33,6 +33,9 @@ from kudos.sqltypes import UTCDateTime, utcnow
 log = logging.getLogger(__name__)
 
 BATCH = 500
+# A request hands over its own few events; a backlog is the periodic dispatcher's work (at
+# BATCH per flush, every request made during a backlog paid for 500 older events: seconds).
+FLUSH_LIMIT = 20
 RECLAIM_AFTER = timedelta(minutes=5)
 RETRY = Retry(max=3, interval=[10, 60, 300])
 
@@ -62,11 +65,12 @@ def publish(job: Callable[..., Any], *args: Any) -> OutboxEvent:
 
 
 def flush() -> int:
-    """After a commit: send what is pending now. Never raises for Redis being down."""
+    """After a commit: send what is pending now, a few rows at most. Never raises for Redis
+    being down."""
     if redis_connection() is None:
         return run_inline()
     try:
-        return dispatch(limit=BATCH)
+        return dispatch(limit=FLUSH_LIMIT)
     except RedisError as error:
         log.warning("Redis unavailable, outbox events wait: %s", error)
         return 0
@@ -77,11 +81,12 @@ def _claim(limit: int, skip: set[int] | None = None) -> tuple[str, list[OutboxEv
     leaving out the ids in `skip`."""
     token = uuid.uuid4().hex
     now = utcnow()
+    # Only "pending": one ordered walk of the (status, id) index. With "pending OR abandoned"
+    # in one query, PostgreSQL walked the primary key past every row ever sent, so a claim's
+    # cost grew with the table's history. Abandoned claims are put back by _reclaim().
     candidates = (
         select(OutboxEvent.id)
-        .where((OutboxEvent.status == "pending") | (
-            (OutboxEvent.status == "claimed") & (OutboxEvent.claimed_at < now - RECLAIM_AFTER)
-        ))
+        .where(OutboxEvent.status == "pending")
         .order_by(OutboxEvent.id)
         .limit(limit)
     )
@@ -89,18 +94,32 @@ def _claim(limit: int, skip: set[int] | None = None) -> tuple[str, list[OutboxEv
         candidates = candidates.where(OutboxEvent.id.not_in(skip))
     if db.engine.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
-    db.session.execute(
+    ids = db.session.scalars(
         update(OutboxEvent)
         .where(OutboxEvent.id.in_(candidates.scalar_subquery()))
         .values(status="claimed", claim=token, claimed_at=now)
+        .returning(OutboxEvent.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    db.session.commit()
+    if not ids:
+        return token, []
+    rows = db.session.scalars(
+        select(OutboxEvent).where(OutboxEvent.id.in_(ids)).order_by(OutboxEvent.id)
+    ).all()
+    return token, rows
+
+
+def _reclaim() -> None:
+    """Put back to pending the rows of a dispatcher that died holding them."""
+    db.session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.status == "claimed",
+               OutboxEvent.claimed_at < utcnow() - RECLAIM_AFTER)
+        .values(status="pending", claim=None)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    rows = db.session.scalars(
-        select(OutboxEvent).where(OutboxEvent.claim == token, OutboxEvent.status == "claimed")
-        .order_by(OutboxEvent.id)
-    ).all()
-    return token, rows
 
 
 def _release(token: str, error: str) -> None:
@@ -136,8 +155,11 @@ def dispatch(limit: int = BATCH) -> int:
         _release(token, str(error))
         raise
     db.session.execute(
-        update(OutboxEvent).where(OutboxEvent.claim == token, OutboxEvent.status == "claimed")
+        update(OutboxEvent)
+        .where(OutboxEvent.id.in_([row.id for row in rows]), OutboxEvent.claim == token,
+               OutboxEvent.status == "claimed")
         .values(status="sent", sent_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return len(rows)
@@ -147,6 +169,7 @@ def run_inline() -> int:
     """Without Redis: run pending events here and now, in order. A failing event stays
     pending with its error (it is tried again at the next flush); it never fails the
     request that flushed, nor holds back the events behind it."""
+    _reclaim()
     done = 0
     failed: set[int] = set()
     while True:
@@ -179,6 +202,7 @@ def run_inline() -> int:
 def dispatch_job() -> int:
     """The periodic job: drain the backlog in batches (each batch its own short
     transaction, so new requests are never blocked behind a long one)."""
+    _reclaim()
     total = 0
     while True:
         sent = dispatch(BATCH)

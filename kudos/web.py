@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from kudos.admin import jobs_views, rules_views  # noqa: F401  (routes of the admin blueprint)
 from kudos.admin.views import bp as admin_bp
@@ -81,7 +82,16 @@ def timeago(moment) -> str:
     return format_timedelta(moment - utcnow(), add_direction=True)
 
 
+class RowId(IntegerConverter):
+    """`<int:…>` in every route: ids are 32-bit in the database, so a larger number in a path
+    matches no route (404) instead of reaching a query that cannot hold it."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = RowId  # before the routes are added
     for blueprint in (auth_bp, home_bp, recognition_bp, news_bp, campaigns_bp, insights_bp,
                       notifications_bp, settings_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)

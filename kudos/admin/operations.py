@@ -1,7 +1,7 @@
 """What admins do to people, teams, values and topics. Every change is audited."""
 
 from flask_babel import gettext as _
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 
 from kudos import audit
 from kudos.admin.models import Topic, Value
@@ -91,8 +91,10 @@ def save_entry(actor: User, kind: str, entry=None, *, name: str, description: st
         raise Invalid("name", _("Please keep the name under 60 characters."))
     if len(description) > 300:
         raise Invalid("description", _("Please keep the description under 300 characters."))
+    # The exact name too: SQLite's lower() leaves non-ASCII letters ("Élan") as they are.
     clash = db.session.scalar(
-        db.select(model).where(func.lower(model.name) == name.lower())
+        db.select(model).where(or_(model.name == name, func.lower(model.name) == name.lower()))
+        .limit(1)
     )
     if clash is not None and clash is not entry:
         raise Invalid("name", _("“%(name)s” already exists.", name=clash.name))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from kudos.domain.delivery import Rhythm, in_working_hours, next_working_moment
 from kudos.domain.rules import Rules
@@ -36,7 +37,9 @@ def decide(now: datetime, situation: Situation, rules: Rules, *,
         return Decision("hold", "opted_out")
     if situation.muted:
         return Decision("hold", "muted")
-    if situation.backoff_until and now.date() <= situation.backoff_until:
+    # The back-off's last day is a day of the person's, in their time zone, not UTC's.
+    local_today = now.astimezone(ZoneInfo(situation.rhythm.timezone)).date()
+    if situation.backoff_until and local_today <= situation.backoff_until:
         return Decision("hold", "backoff")
     if respect_interval and situation.last_nudged_at and (
         now - situation.last_nudged_at < timedelta(days=rules.nudge_min_interval_days)

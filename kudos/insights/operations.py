@@ -4,14 +4,14 @@ show. One SQL aggregation reads all events; the rest is linear Python."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import func, insert, literal, select, union_all
 
 from kudos.auth.models import Team, User
 from kudos.campaigns.models import Campaign
 from kudos.domain import fatigue
+from kudos.domain.rules import Rules
 from kudos.extensions import db
 from kudos.insights.gate import nudge
 from kudos.insights.models import Backoff, FatigueSignal
@@ -32,10 +32,10 @@ def _day(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def person_day_counts(since: datetime, campaign_id: int | None = None,
-                      user_ids: list[int] | None = None) -> dict[int, dict[date, int]]:
-    """Events per person and day since `since`: kudos given and received (highlights
-    included), relays, reactions. One aggregation over a UNION ALL."""
+def day_counts_query(since: datetime, campaign_id: int | None = None,
+                     user_ids: list[int] | None = None):
+    """The one SQL aggregation behind `person_day_counts`: (user id, UTC day, events) rows
+    from a UNION ALL of kudos given and received (highlights included), relays, reactions."""
     given = select(Kudos.giver_id.label("user_id"), Kudos.created_at.label("at")).where(
         Kudos.created_at >= since, Kudos.status == "published")
     received = (select(KudosRecipient.user_id.label("user_id"), Kudos.created_at.label("at"))
@@ -55,70 +55,127 @@ def person_day_counts(since: datetime, campaign_id: int | None = None,
         events.c.user_id, func.date(events.c.at))
     if user_ids is not None:
         query = query.where(events.c.user_id.in_(user_ids))
+    return query
+
+
+def person_day_counts(since: datetime, campaign_id: int | None = None,
+                      user_ids: list[int] | None = None) -> dict[int, dict[date, int]]:
+    """Events per person and day since `since`: kudos given and received (highlights
+    included), relays, reactions. One aggregation over a UNION ALL."""
     counts: dict[int, dict[date, int]] = defaultdict(dict)
-    for user_id, day, count in db.session.execute(query):
-        counts[user_id][_day(day)] = count
+    for user_id, day, count in db.session.execute(day_counts_query(since, campaign_id,
+                                                                   user_ids)):
+        # PostgreSQL gives dates, SQLite text: the type check is cheaper than a call.
+        counts[user_id][day if type(day) is date else _day(day)] = count
     return counts
 
 
 def series_of(per_person: dict[int, dict[date, int]], people, start: date,
               end: date) -> tuple[list[int], list[int]]:
     """Daily totals and daily active people of a group, from `start` to `end` inclusive."""
-    days = (end - start).days + 1
-    totals, active = [0] * days, [0] * days
+    group = _Group(start, end)
     for person in people:
-        for day, count in per_person.get(person, {}).items():
-            index = (day - start).days
-            if 0 <= index < days:
-                totals[index] += count
-                active[index] += 1
-    return totals, active
+        group.add(person, per_person.get(person, {}))
+    return group.totals, group.active
+
+
+class _Group:
+    """A group's daily totals, daily active people and per-person figures, filled person by
+    person: a scan fills the company and every team in one pass over the people."""
+
+    def __init__(self, start: date, end: date):
+        self.days = (end - start).days + 1
+        self.index = {start + timedelta(days=i): i for i in range(self.days)}
+        self.totals, self.active = [0] * self.days, [0] * self.days
+        self.recent: dict[int, int] = {}  # person -> events in the last long window
+        self.breadth_recent = self.breadth_usual = self.size = 0
+
+    def add(self, person: int, days: dict[date, int], rules: Rules | None = None,
+            *also: _Group) -> list[int]:
+        """Count one person's days in this group and in `also` (groups over the same days,
+        the company for a team); returns the person's own daily series."""
+        own = [0] * self.days
+        index, groups = self.index, (self, *also)
+        for day, count in days.items():
+            position = index.get(day)
+            if position is not None:
+                own[position] = count
+                for group in groups:
+                    group.totals[position] += count
+                    group.active[position] += 1
+        if rules is not None:
+            short, long = rules.short_window_days, rules.long_window_days
+            recent = sum(own[-long:])
+            # The usual window is the one before the recent days, as for the means.
+            breadth = (any(own[-short:]), any(own[-(short + long):-short]))
+            for group in groups:
+                group.size += 1
+                group.recent[person] = recent
+                group.breadth_recent += breadth[0]
+                group.breadth_usual += breadth[1]
+        return own
+
+    def result(self, end: date, rules: Rules) -> dict:
+        """The phase of the group on `end`, with its evidence."""
+        reading, phases = fatigue.read_with_history(self.totals, rules)
+        return {
+            "phase": reading.phase, "score": reading.score,
+            "recent_mean": reading.recent_mean, "usual_mean": reading.usual_mean,
+            "ratio": reading.ratio,
+            "breadth": {"recent": self.breadth_recent, "usual": self.breadth_usual,
+                        "of": self.size},
+            "concentration": fatigue.concentration(self.recent),
+            "series": self.totals[-HISTORY_DAYS:], "active": self.active[-HISTORY_DAYS:],
+            "phases": phases[-HISTORY_DAYS:],
+            "start": (end - timedelta(days=min(HISTORY_DAYS, self.days) - 1)).isoformat(),
+        }
 
 
 def reading_for(per_person, people, start: date, end: date) -> dict:
     """The phase of a group today, with its evidence."""
     rules = current_rules()
-    people = list(people)
-    totals, active = series_of(per_person, people, start, end)
-    reading = fatigue.read(totals, rules)
-    recent_from = end - timedelta(days=rules.long_window_days - 1)
-    per_person_recent = {p: sum(c for d, c in per_person.get(p, {}).items()
-                                if d >= recent_from) for p in people}
-    breadth_recent = sum(1 for p in people if any(
-        d > end - timedelta(days=rules.short_window_days) for d in per_person.get(p, {})))
-    return {
-        "phase": reading.phase, "score": reading.score,
-        "recent_mean": reading.recent_mean, "usual_mean": reading.usual_mean,
-        "ratio": reading.ratio,
-        "breadth": {"recent": breadth_recent,
-                    "usual": sum(1 for c in per_person_recent.values() if c), "of": len(people)},
-        "concentration": fatigue.concentration(per_person_recent),
-        "series": totals[-HISTORY_DAYS:], "active": active[-HISTORY_DAYS:],
-        "phases": fatigue.history(totals, rules, days=HISTORY_DAYS),
-        "start": (end - timedelta(days=min(HISTORY_DAYS, len(totals)) - 1)).isoformat(),
-    }
+    group = _Group(start, end)
+    for person in people:
+        group.add(person, per_person.get(person, {}), rules)
+    return group.result(end, rules)
 
 
-def _store(scope_type: str, scope_id: int, day: date, result: dict) -> str | None:
-    """Upsert today's signal; returns the previous stored phase (for change notices)."""
-    previous = db.session.scalar(
-        select(FatigueSignal.phase).where(FatigueSignal.scope_type == scope_type,
-                                          FatigueSignal.scope_id == scope_id,
-                                          FatigueSignal.day < day)
-        .order_by(FatigueSignal.day.desc()).limit(1)
-    )
-    row = db.session.scalar(select(FatigueSignal).where(
-        FatigueSignal.scope_type == scope_type, FatigueSignal.scope_id == scope_id,
-        FatigueSignal.day == day))
-    evidence = {k: result.get(k) for k in ("recent_mean", "usual_mean", "ratio", "breadth",
-                                           "concentration", "flags") if k in result}
-    if row is None:
-        db.session.add(FatigueSignal(scope_type=scope_type, scope_id=scope_id, day=day,
-                                     phase=result["phase"], score=result["score"],
-                                     evidence=evidence))
-    else:
-        row.phase, row.score, row.evidence = result["phase"], result["score"], evidence
-    return previous
+EVIDENCE = ("recent_mean", "usual_mean", "ratio", "breadth", "concentration", "flags")
+
+
+def _store_all(day: date, results: list[tuple[str, int, dict]]) -> list[tuple[int, str]]:
+    """Upsert the day's signals in a few statements (a scan stores thousands), and return
+    the teams whose phase changed since their last stored day, as (team id, new phase).
+    A change already stored today is not returned again: a second scan the same day does
+    not announce it twice."""
+    existing = {(row.scope_type, row.scope_id): row for row in db.session.scalars(
+        select(FatigueSignal).where(FatigueSignal.day == day))}
+    latest = (select(FatigueSignal.scope_id, func.max(FatigueSignal.day).label("day"))
+              .where(FatigueSignal.scope_type == "team", FatigueSignal.day < day)
+              .group_by(FatigueSignal.scope_id).subquery())
+    before = dict(db.session.execute(
+        select(FatigueSignal.scope_id, FatigueSignal.phase)
+        .join(latest, (FatigueSignal.scope_id == latest.c.scope_id)
+              & (FatigueSignal.day == latest.c.day))
+        .where(FatigueSignal.scope_type == "team")).all())
+    new_rows, changes, now = [], [], utcnow()
+    for scope_type, scope_id, result in results:
+        evidence = {k: result.get(k) for k in EVIDENCE if k in result}
+        previous = before.get(scope_id) if scope_type == "team" else None
+        row = existing.get((scope_type, scope_id))
+        if row is None:
+            new_rows.append({"scope_type": scope_type, "scope_id": scope_id, "day": day,
+                             "phase": result["phase"], "score": result["score"],
+                             "evidence": evidence, "created_at": now})
+        else:
+            if row.phase == result["phase"]:
+                previous = None  # this change, if it is one, was announced by the first scan
+            row.phase, row.score, row.evidence = result["phase"], result["score"], evidence
+        if previous and previous != result["phase"]:
+            changes.append((scope_id, result["phase"]))
+    if new_rows:  # one executemany, not one ORM object per signal
+        db.session.execute(insert(FatigueSignal.__table__), new_rows)
+    return changes
 
 
 def scan_all(today: date | None = None) -> dict:
@@ -134,50 +191,65 @@ def scan_all(today: date | None = None) -> dict:
     people = db.session.execute(
         select(User.id, User.team_id).where(User.active.is_(True), User.erased_at.is_(None))
     ).all()
-    by_team: dict[int, list[int]] = defaultdict(list)
-    for user_id, team_id in people:
-        if team_id:
-            by_team[team_id].append(user_id)
     report = {"teams": 0, "people": 0, "backoffs": 0, "changes": 0}
-    _store("company", 0, end, reading_for(per_person, [p for p, _t in people], start, end))
-    team_recent_means = {}
-    for team_id, members in by_team.items():
-        result = reading_for(per_person, members, start, end)
-        team_recent_means[team_id] = result["recent_mean"] / max(len(members), 1)
-        previous = _store("team", team_id, end, result)
-        report["teams"] += 1
-        if previous and previous != result["phase"]:
-            report["changes"] += 1
-            _notify_leads(team_id, result["phase"], end)
+    # One pass over people fills the company and the teams; then each person is read.
+    company, teams = _Group(start, end), {}
+    own_series = []
     for user_id, team_id in people:
-        own, _active = series_of(per_person, [user_id], start, end)
-        reading = fatigue.read(own, rules)
-        flags = fatigue.person_flags(own, team_recent_means.get(team_id, 0.0), rules)
-        _store("person", user_id, end, {"phase": reading.phase, "score": reading.score,
-                                        **asdict(reading), "breadth": None,
-                                        "concentration": None, "flags": flags})
+        days = per_person.get(user_id, {})
+        if team_id:
+            if team_id not in teams:
+                teams[team_id] = _Group(start, end)
+            own_series.append(teams[team_id].add(user_id, days, rules, company))
+        else:
+            own_series.append(company.add(user_id, days, rules))
+    results = [("company", 0, company.result(end, rules))]
+    team_recent_means = {}
+    for team_id, group in teams.items():
+        result = group.result(end, rules)
+        team_recent_means[team_id] = result["recent_mean"] / max(group.size, 1)
+        results.append(("team", team_id, result))
+        report["teams"] += 1
+    flagged = []
+    for (user_id, team_id), own in zip(people, own_series, strict=True):
+        reading, phases = fatigue.read_with_history(own, rules)
+        flags = fatigue.person_flags(own, team_recent_means.get(team_id, 0.0), rules,
+                                     phases=phases)
+        results.append(("person", user_id, {
+            "phase": reading.phase, "score": reading.score, "recent_mean": reading.recent_mean,
+            "usual_mean": reading.usual_mean, "ratio": reading.ratio, "breadth": None,
+            "concentration": None, "flags": flags}))
         report["people"] += 1
-        for flag in flags:
-            if _start_backoff(user_id, flag, end, rules.backoff_days):
-                report["backoffs"] += 1
+        flagged += [(user_id, flag) for flag in flags]
     for campaign in db.session.scalars(select(Campaign).where(Campaign.status != "draft")):
         if campaign.ends_on < end - timedelta(days=30):
             continue
         counts = person_day_counts(since, campaign_id=campaign.id)
-        _store("campaign", campaign.id, end,
-               reading_for(counts, list(counts), start, end))
+        results.append(("campaign", campaign.id, reading_for(counts, list(counts), start, end)))
+    changes = _store_all(end, results)
+    report["backoffs"] = _start_backoffs(flagged, end, rules.backoff_days)
     db.session.commit()
+    for team_id, phase in changes:  # after the commit: the gate commits its own decisions
+        report["changes"] += 1
+        _notify_leads(team_id, phase, end)
     return report
 
 
-def _start_backoff(user_id: int, reason: str, today: date, days: int) -> bool:
-    current = db.session.scalar(select(Backoff).where(Backoff.user_id == user_id,
-                                                      Backoff.until >= today))
-    if current is not None:
-        return False
-    db.session.add(Backoff(user_id=user_id, reason=reason, starts_on=today,
-                           until=today + timedelta(days=days)))
-    return True
+def _start_backoffs(flagged: list[tuple[int, str]], today: date, days: int) -> int:
+    """A back-off for each flagged person not resting already (one, whatever their flags);
+    `until` is the last day of rest, inclusive: `days` days from today."""
+    if not flagged:
+        return 0
+    resting = set(db.session.scalars(select(Backoff.user_id).where(Backoff.until >= today)))
+    started = 0
+    for user_id, reason in flagged:
+        if user_id in resting:
+            continue
+        resting.add(user_id)
+        db.session.add(Backoff(user_id=user_id, reason=reason, starts_on=today,
+                               until=today + timedelta(days=days - 1)))
+        started += 1
+    return started
 
 
 def _notify_leads(team_id: int, phase: str, day: date) -> None:
