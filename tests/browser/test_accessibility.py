@@ -33,10 +33,12 @@ from kudos.sqltypes import utcnow
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.browser
+# Every page in two languages with axe: minutes, not seconds, on a 2-core machine.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(1200)]
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 SEVERE = ("serious", "critical")
+TIMES = []
 # GET endpoints that are not pages: data, downloads, redirects, and fragments that htmx loads
 # into pages (checked there, once loaded: the bell, the relayed strip, the picker's results
 # and chips through /kudos/new?q=…&to=…, the wall's poll).
@@ -246,12 +248,18 @@ def choose_language(page, lang: str) -> None:
 
 
 def check_pages(page, visits_: list[Visit], lang: str, found: dict[str, list[str]]) -> None:
+    import time
     for visit in visits_:
+        t0 = time.monotonic()
         response = page.goto(visit.path)
+        t1 = time.monotonic()
         assert response.status == visit.status, (visit.path, response.status)
         wait_for_htmx(page)
         assert page.locator("html").get_attribute("lang") == lang, visit.path
-        for violation in run_axe(page):
+        t2 = time.monotonic()
+        v_ = run_axe(page)
+        TIMES.append((visit.path, t1 - t0, t2 - t1, time.monotonic() - t2))
+        for violation in v_:
             line = (f"[{lang}] {visit.role} {visit.path}: {violation['impact']} "
                     f"{violation['id']} ({violation['count']}×) {violation['help']}\n    "
                     + "\n    ".join(violation["nodes"]))
@@ -294,6 +302,8 @@ def test_every_page_in_english_and_french_has_no_serious_or_critical_axe_violati
                 page.goto("/settings/erase")
                 screenshot(page, f"a11y-erase-{lang}")
         context.close()
+    print("GOTO", sum(t[1] for t in TIMES), "WAIT", sum(t[2] for t in TIMES), "AXE", sum(t[3] for t in TIMES))
+    for t in sorted(TIMES, key=lambda t: -t[3])[:12]: print("SLOW", t)
     print(f"\n{len(planned)} pages checked, in English and in French; moderate and minor:")
     print("\n".join(sorted(set(found["others"]))) or "none")
     assert not errors, errors

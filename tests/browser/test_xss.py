@@ -25,7 +25,7 @@ from tests.browser.conftest import screenshot
 from tests.conftest import _HASH, PASSWORD
 from tests.security.world import build
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
 PAYLOADS = [
     "<script>window.__x=1</script>",
