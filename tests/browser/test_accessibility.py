@@ -302,8 +302,6 @@ def test_every_page_in_english_and_french_has_no_serious_or_critical_axe_violati
                 page.goto("/settings/erase")
                 screenshot(page, f"a11y-erase-{lang}")
         context.close()
-    print("GOTO", sum(t[1] for t in TIMES), "WAIT", sum(t[2] for t in TIMES), "AXE", sum(t[3] for t in TIMES))
-    for t in sorted(TIMES, key=lambda t: -t[3])[:12]: print("SLOW", t)
     print(f"\n{len(planned)} pages checked, in English and in French; moderate and minor:")
     print("\n".join(sorted(set(found["others"]))) or "none")
     assert not errors, errors
