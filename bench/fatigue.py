@@ -24,6 +24,7 @@ Prints Markdown for docs/performance.md; progress goes to stderr.
 # ruff: noqa: S608 (the SQL below is built from this script's constants, never from input)
 
 import argparse
+import os
 import platform
 import random
 import statistics
@@ -287,6 +288,8 @@ def bench_scan(people: int, teams: int, events: int, rounds: int) -> None:
               f"{r['aggregation']:.2f} s | {r['scan']:.2f} s | "
               f"**{r['ratio']:.2f}×** ({low:.2f}–{high:.2f}) | {r['signals']:,} |")
     half, full = results
+    print(f"\nLoad average at the end: {os.getloadavg()[0]:.1f} (other work on the machine "
+          "slows both alike, since they alternate; the ratio per run is the figure).")
     growth = full["aggregation"] / half["aggregation"]
     print(f"\nFrom half to full size: aggregation × {growth:.2f},"
           f" scan × {full['scan'] / half['scan']:.2f} (linear growth is × 2). Team phases at "
@@ -413,7 +416,8 @@ def main() -> None:
     args = parser.parse_args()
     parts = args.part.split(",")
     print(f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
-          f"{platform.python_implementation()} {platform.python_version()}\n")
+          f"{os.cpu_count()} cores, {platform.python_implementation()} "
+          f"{platform.python_version()}; load average {os.getloadavg()[0]:.1f}\n")
     if "labels" in parts:
         bench_labels(args.seed, args.series)
     if "scan" in parts:

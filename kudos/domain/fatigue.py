@@ -110,11 +110,13 @@ def _walk(series: Sequence[int], rules: Rules, previous: str | None = None,
     n = len(series)
     if n == 0:
         return [], Reading("dormant", 0.0, 0.0, 0.0, None)
+    prefix = list(accumulate(series, initial=0))
+    if prefix[-1] == 0:  # never any activity: dormant throughout, nothing to read
+        return ["dormant"] * (1 if only_last else n), Reading("dormant", 0.0, 0.0, 0.0, None)
     short, long = rules.short_window_days, rules.long_window_days
     up, down = rules.euphoria_ratio, rules.decline_ratio
     launch_days, dormant_days = rules.launch_days, rules.dormant_days
     sigmas, sqrt = NOISE_SIGMAS, math.sqrt
-    prefix = list(accumulate(series, initial=0))
     phases: list[str] = []
     phase = previous if only_last else None
     low_since = revival_since = waiting = None

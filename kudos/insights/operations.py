@@ -81,7 +81,8 @@ def series_of(per_person: dict[int, dict[date, int]], people, start: date,
 
 class _Group:
     """A group's daily totals, daily active people and per-person figures, filled person by
-    person: a scan fills the company and every team in one pass over the people."""
+    person (a scan fills every team in one pass over the people, then adds them up into the
+    company)."""
 
     def __init__(self, start: date, end: date):
         self.days = (end - start).days + 1
@@ -90,30 +91,34 @@ class _Group:
         self.recent: dict[int, int] = {}  # person -> events in the last long window
         self.breadth_recent = self.breadth_usual = self.size = 0
 
-    def add(self, person: int, days: dict[date, int], rules: Rules | None = None,
-            *also: _Group) -> list[int]:
-        """Count one person's days in this group and in `also` (groups over the same days,
-        the company for a team); returns the person's own daily series."""
+    def add(self, person: int, days: dict[date, int], rules: Rules | None = None) -> list[int]:
+        """Count one person's days in the group; returns the person's own daily series."""
         own = [0] * self.days
-        index, groups = self.index, (self, *also)
+        index, totals, active = self.index, self.totals, self.active
         for day, count in days.items():
             position = index.get(day)
             if position is not None:
                 own[position] = count
-                for group in groups:
-                    group.totals[position] += count
-                    group.active[position] += 1
+                totals[position] += count
+                active[position] += 1
         if rules is not None:
             short, long = rules.short_window_days, rules.long_window_days
-            recent = sum(own[-long:])
+            self.size += 1
+            self.recent[person] = sum(own[-long:])
+            self.breadth_recent += any(own[-short:])
             # The usual window is the one before the recent days, as for the means.
-            breadth = (any(own[-short:]), any(own[-(short + long):-short]))
-            for group in groups:
-                group.size += 1
-                group.recent[person] = recent
-                group.breadth_recent += breadth[0]
-                group.breadth_usual += breadth[1]
+            self.breadth_usual += any(own[-(short + long):-short])
         return own
+
+    def merge(self, other: _Group) -> None:
+        """Count a group of the same days in this one (the company is its teams and the
+        people without a team)."""
+        self.totals = [a + b for a, b in zip(self.totals, other.totals, strict=True)]
+        self.active = [a + b for a, b in zip(self.active, other.active, strict=True)]
+        self.recent.update(other.recent)
+        self.size += other.size
+        self.breadth_recent += other.breadth_recent
+        self.breadth_usual += other.breadth_usual
 
     def result(self, end: date, rules: Rules) -> dict:
         """The phase of the group on `end`, with its evidence."""
@@ -196,13 +201,12 @@ def scan_all(today: date | None = None) -> dict:
     company, teams = _Group(start, end), {}
     own_series = []
     for user_id, team_id in people:
-        days = per_person.get(user_id, {})
-        if team_id:
-            if team_id not in teams:
-                teams[team_id] = _Group(start, end)
-            own_series.append(teams[team_id].add(user_id, days, rules, company))
-        else:
-            own_series.append(company.add(user_id, days, rules))
+        if team_id and team_id not in teams:
+            teams[team_id] = _Group(start, end)
+        group = teams[team_id] if team_id else company
+        own_series.append(group.add(user_id, per_person.get(user_id, {}), rules))
+    for group in teams.values():
+        company.merge(group)
     results = [("company", 0, company.result(end, rules))]
     team_recent_means = {}
     for team_id, group in teams.items():
