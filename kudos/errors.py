@@ -4,11 +4,13 @@ API errors have the shape `{"error": {"code": …, "message": …}}` (see shared
 """
 
 import logging
+from contextlib import suppress
 
 from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from markupsafe import escape
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from kudos.domain.errors import DomainError
@@ -27,7 +29,11 @@ CODES = {
     422: "validation_error",
     429: "rate_limited",
     500: "server_error",
+    503: "unavailable",
 }
+# Seconds a client is asked to wait when the database does not answer (a restart, a
+# fail-over, SQLite locked past its busy timeout): the usual restart takes a few seconds.
+RETRY_AFTER_UNAVAILABLE = 5
 
 
 class ApiError(Exception):
@@ -123,6 +129,33 @@ def handle_out_of_range(error: Exception):
     return handle_http(BadRequest())
 
 
+def handle_database_error(error: DBAPIError):
+    """The database could not be reached or dropped the connection (PostgreSQL restarting,
+    a fail-over, SQLite locked past its busy timeout): 503 with Retry-After, which clients
+    and proxies know to try again (giving is safe to resend with its Idempotency-Key), instead
+    of a 500 that says the request itself was wrong. The pool pings connections before use, so
+    the next request gets a fresh one once the database is back. Other database errors stay
+    unexpected."""
+    if not (isinstance(error, OperationalError) or error.connection_invalidated):
+        return handle_unexpected(error)
+    log.warning("Database unavailable on %s %r: %s", request.method, request.path,
+                str(error.orig or error).splitlines()[0][:300])
+    with suppress(Exception):  # the session's connection may be gone already
+        db.session.rollback()
+    message = _messages()[500]  # "…on our side. It has been logged; please try again."
+    if wants_json():
+        response = json_error(503, CODES[503], message,
+                              retry_after=RETRY_AFTER_UNAVAILABLE)
+    else:
+        # A bare page: the site's layout reads the database (the signed-in person, the bell).
+        response = current_app.make_response((
+            f"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>503</title>"
+            f"<p>{escape(message)}</p></html>", 503))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
+    return response
+
+
 def handle_unexpected(error: Exception):
     # %r: a newline in the path cannot start a line of its own in the log.
     log.exception("Unhandled error on %s %r", request.method, request.path)
@@ -146,5 +179,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(OverflowError, handle_out_of_range)
     app.register_error_handler(DataError, handle_out_of_range)
+    app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)
     login_manager.unauthorized_handler(unauthorized)
