@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kudos import audit, outbox
@@ -153,17 +153,23 @@ def _validate(giver: User, draft: Draft) -> dict:
     return fields
 
 
-def _past_gifts(giver_id: int, since: datetime) -> list[PastGift]:
+def _past_gifts(giver_id: int, since: datetime,
+                key: str) -> tuple[list[PastGift], int | None]:
+    """The giver's gifts since `since` (not withdrawn), for the cooldowns; and the kudos
+    already given with this idempotency key, if any, whenever it was: one statement."""
+    same_key = Kudos.idempotency_key == key
     rows = db.session.execute(
-        select(Kudos.id, Kudos.created_at, KudosRecipient.user_id)
+        select(Kudos.id, Kudos.created_at, Kudos.status, same_key, KudosRecipient.user_id)
         .join(KudosRecipient, KudosRecipient.kudos_id == Kudos.id)
-        .where(Kudos.giver_id == giver_id, Kudos.created_at >= since,
-               Kudos.status != "withdrawn")
+        .where(Kudos.giver_id == giver_id, or_(Kudos.created_at >= since, same_key))
     ).all()
     gifts: dict[int, tuple[datetime, set[int]]] = {}
-    for kudos_id, created_at, user_id in rows:
-        gifts.setdefault(kudos_id, (created_at, set()))[1].add(user_id)
-    return [PastGift(at, frozenset(ids)) for at, ids in gifts.values()]
+    for kudos_id, created_at, status, is_same, user_id in rows:
+        if is_same:
+            return [], kudos_id
+        if created_at >= since and status != "withdrawn":
+            gifts.setdefault(kudos_id, (created_at, set()))[1].add(user_id)
+    return [PastGift(at, frozenset(ids)) for at, ids in gifts.values()], None
 
 
 def cooldown_message(refusal: Refusal, recipient: User | None, when: str) -> str:
@@ -190,14 +196,12 @@ def give(giver: User, draft: Draft, *, now: datetime | None = None,
     # Lock the giver's row first (PostgreSQL: row lock; SQLite: the write lock), so that two
     # submissions at once are counted one after the other and cannot slip past a cap.
     db.session.execute(update(User).where(User.id == giver.id).values(last_gave_at=now))
-    existing = db.session.scalar(
-        select(Kudos).where(Kudos.giver_id == giver.id, Kudos.idempotency_key == key)
-    )
-    if existing is not None:
-        db.session.rollback()
-        return existing, False
     since = now - timedelta(days=max(rules.pair_window_days, 2))
-    refusal = check_giving(now, ZoneInfo(giver.timezone), _past_gifts(giver.id, since),
+    past, existing_id = _past_gifts(giver.id, since, key)
+    if existing_id is not None:
+        db.session.rollback()
+        return db.session.get(Kudos, existing_id), False
+    refusal = check_giving(now, ZoneInfo(giver.timezone), past,
                            [u.id for u in fields["recipients"]], rules)
     if refusal is not None:
         db.session.rollback()

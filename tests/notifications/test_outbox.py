@@ -65,6 +65,12 @@ def test_giving_writes_an_outbox_row_and_enqueues_a_job_after_commit(
     rq_app, rq_queue, member, hugo
 ):
     kudos_id = thank(rq_app, member, hugo)
+    # Handed to RQ by the request itself, with no second statement: the row waits for the
+    # dispatcher to confirm it, which finds the job there and does not enqueue it again.
+    assert events(rq_app) == [(NOTIFY, "pending", 0)]
+    assert rq_queue.job_ids == [_only_job_id(rq_app)]
+    with rq_app.app_context():
+        assert outbox.dispatch_job() == 1
     assert events(rq_app) == [(NOTIFY, "sent", 0)]
     assert rq_queue.job_ids == [_only_job_id(rq_app)]
     assert thanked(rq_app) == []  # not run yet: a worker will
@@ -75,9 +81,9 @@ def test_giving_writes_an_outbox_row_and_enqueues_a_job_after_commit(
     assert Job.fetch(_only_job_id(rq_app), connection=rq_queue.connection).is_finished
 
 
-def _only_job_id(app) -> str:
+def _only_job_id(app, job: str = NOTIFY) -> str:
     with app.app_context():
-        return f"outbox-{db.session.scalar(select(OutboxEvent.id))}"
+        return f"outbox-{db.session.scalar(select(OutboxEvent.id).where(OutboxEvent.job == job))}"
 
 
 def test_the_same_job_run_twice_gives_one_notification(rq_app, rq_queue, member, hugo):
@@ -301,16 +307,46 @@ def test_rows_abandoned_by_a_dead_dispatcher_go_out_later_and_fresh_claims_are_l
         assert db.session.get(OutboxEvent, busy_id).status == "claimed"  # still its owner's
 
 
-def test_a_request_hands_over_a_few_events_not_a_backlog(rq_app, rq_queue, member, hugo):
-    """During a backlog (Redis back after an outage), giving a kudos moves at most
-    FLUSH_LIMIT old events: the backlog is the periodic dispatcher's work."""
+def test_a_request_hands_over_its_own_events_not_a_backlog(rq_app, rq_queue, member, hugo):
+    """During a backlog (Redis back after an outage), giving a kudos hands over its own event
+    only: the backlog is the periodic dispatcher's work, and the dispatcher does not send the
+    request's event a second time."""
     with rq_app.app_context():
-        for i in range(outbox.FLUSH_LIMIT * 3):
+        for i in range(30):
             outbox.publish(sample_jobs.record, str(i))
         db.session.commit()
-    thank(rq_app, member, hugo)
-    assert rq_queue.count == outbox.FLUSH_LIMIT
+        db.session.info.clear()  # as if their request had died before handing them over
+    kudos_id = thank(rq_app, member, hugo)
+    assert rq_queue.job_ids == [_only_job_id(rq_app, NOTIFY)]
     with rq_app.app_context():
-        assert outbox.backlog()["pending"] == outbox.FLUSH_LIMIT * 2 + 1
-        assert outbox.dispatch_job() == outbox.FLUSH_LIMIT * 2 + 1
-    assert rq_queue.count == outbox.FLUSH_LIMIT * 3 + 1
+        assert outbox.backlog()["pending"] == 31
+        assert outbox.dispatch_job() == 31
+        assert outbox.backlog()["pending"] == 0
+    assert rq_queue.count == 31
+    sample_jobs.ran.clear()
+    work(rq_app, rq_queue)
+    assert sample_jobs.ran == [str(i) for i in range(30)]
+    assert thanked(rq_app) == [(hugo.id, kudos_id)]
+
+
+def test_a_rolled_back_event_is_never_handed_over(rq_app, rq_queue):
+    """An event whose transaction (or savepoint) was rolled back does not exist: nothing of it
+    reaches RQ, and a committed one of the same session still does."""
+    with rq_app.app_context():
+        outbox.publish(sample_jobs.record, "rolled back")
+        db.session.flush()
+        db.session.rollback()
+        outbox.publish(sample_jobs.record, "kept")
+        db.session.commit()
+        assert outbox.flush() == 1
+        savepoint = db.session.begin_nested()
+        outbox.publish(sample_jobs.record, "in a rolled back savepoint")
+        db.session.flush()
+        savepoint.rollback()
+        db.session.commit()
+        assert outbox.flush() == 0
+        assert outbox.dispatch_job() == 1  # "kept", confirmed and not enqueued again
+    assert rq_queue.count == 1
+    sample_jobs.ran.clear()
+    work(rq_app, rq_queue)
+    assert sample_jobs.ran == ["kept"]
