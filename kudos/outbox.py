@@ -28,7 +28,7 @@ from flask import current_app
 from redis.exceptions import RedisError
 from rq import Queue, Retry
 from rq.job import Job
-from sqlalchemy import JSON, Index, String, event, func, select, update
+from sqlalchemy import JSON, Index, String, delete, event, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, object_session
 from werkzeug.utils import import_string
 
@@ -44,6 +44,10 @@ RETRY = Retry(max=3, interval=[10, 60, 300])
 # A finished job's record is what tells the dispatcher that a request already handed its row
 # over: kept a day (RQ's default is 500 s), longer than any pause of the scheduler should be.
 KEEP_FINISHED = 24 * 3600
+# Sent rows are history only (the admin page counts the waiting ones): pruned after a week,
+# in batches, so that the table and its index stay the size of a week's events.
+KEEP_SENT = timedelta(days=7)
+PRUNE_BATCH = 5000
 # The events of the current transaction, then of the committed ones not yet handed over
 # (session.info keys; a request hands over only its own, a backlog is the dispatcher's).
 _INSERTED, _COMMITTED = "kudos.outbox.inserted", "kudos.outbox.committed"
@@ -262,6 +266,25 @@ def dispatch_job() -> int:
         sent = dispatch(BATCH)
         total += sent
         if sent < BATCH:
+            return total
+
+
+def prune(now: datetime | None = None) -> int:
+    """The nightly job: delete rows sent more than KEEP_SENT ago, a batch per short
+    transaction (writers never wait behind it); returns how many went."""
+    before = (now or utcnow()) - KEEP_SENT
+    total = 0
+    while True:
+        batch = (select(OutboxEvent.id)
+                 .where(OutboxEvent.status == "sent", OutboxEvent.sent_at < before)
+                 .limit(PRUNE_BATCH))
+        deleted = db.session.execute(
+            delete(OutboxEvent).where(OutboxEvent.id.in_(batch.scalar_subquery()))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        total += deleted
+        if deleted < PRUNE_BATCH:
             return total
 
 

@@ -7,6 +7,7 @@ last run for the admin page. Intervals are in seconds; cron strings are in UTC.
 PERIODIC = [
     # name, job, {"interval": seconds} or {"cron": "m h dom mon dow"}
     ("outbox-dispatch", "kudos.outbox:dispatch_job", {"interval": 5}),
+    ("outbox-prune", "kudos.outbox:prune", {"cron": "45 3 * * *"}),
     ("notification-digests", "kudos.notifications.jobs:send_due_digests", {"cron": "*/15 * * * *"}),
     ("adaptive-delivery", "kudos.notifications.jobs:adapt_delivery", {"cron": "30 3 * * *"}),
     ("watch-sources", "kudos.news.jobs:fetch_sources", {"cron": "7 * * * *"}),

@@ -350,3 +350,22 @@ def test_a_rolled_back_event_is_never_handed_over(rq_app, rq_queue):
     sample_jobs.ran.clear()
     work(rq_app, rq_queue)
     assert sample_jobs.ran == ["kept"]
+
+
+def test_sent_rows_are_pruned_after_a_week_and_waiting_ones_never(app):
+    """The nightly prune keeps the table a week's size: old sent rows go, in batches; a row
+    still waiting stays, however old."""
+    with app.app_context():
+        for value in ("old sent", "recent sent", "old waiting"):
+            outbox.publish(sample_jobs.record, value)
+        db.session.commit()
+        now = utcnow()
+        rows = db.session.scalars(select(OutboxEvent).order_by(OutboxEvent.id)).all()
+        rows[0].status, rows[0].sent_at = "sent", now - outbox.KEEP_SENT - timedelta(hours=1)
+        rows[1].status, rows[1].sent_at = "sent", now - outbox.KEEP_SENT + timedelta(hours=1)
+        rows[2].created_at = now - timedelta(days=30)
+        db.session.commit()
+        db.session.info.clear()
+        assert outbox.prune(now) == 1
+        assert [row.args for row in db.session.scalars(
+            select(OutboxEvent).order_by(OutboxEvent.id))] == [["recent sent"], ["old waiting"]]
