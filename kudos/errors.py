@@ -140,6 +140,9 @@ def handle_database_error(error: DBAPIError):
         return handle_unexpected(error)
     log.warning("Database unavailable on %s %r: %s", request.method, request.path,
                 str(error.orig or error).splitlines()[0][:300])
+    # Answer as to a visitor: choosing the language reads the signed-in person, and loading
+    # them (or refreshing them after the rollback) would go back to the database.
+    login_manager._update_request_context_with_user()
     with suppress(Exception):  # the session's connection may be gone already
         db.session.rollback()
     message = _messages()[500]  # "…on our side. It has been logged; please try again."

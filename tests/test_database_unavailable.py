@@ -57,3 +57,17 @@ def test_other_database_errors_stay_unexpected(client, headers, monkeypatch):
     response = client.get("/api/v1/kudos", headers=headers)
     assert response.status_code == 500
     assert response.get_json()["error"]["code"] == "server_error"
+
+
+def test_503_when_the_token_itself_cannot_be_checked(client, headers, monkeypatch):
+    """The first query of an API request is the bearer token's; the error page must not try
+    to load the person again (to pick the language) and fail a second time into a 500."""
+    from kudos.api import views as api_views
+
+    monkeypatch.setattr(api_views.operations, "user_for_token", unavailable)
+    response = client.get("/api/v1/kudos", headers=headers)
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "unavailable"
+    response = client.post("/api/v1/kudos", headers=headers,
+                           json={"recipient_ids": [1], "message": "Thanks"})
+    assert response.status_code == 503
