@@ -52,9 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     attempt = 0
     while True:
         with app.app_context():
-            worker = Worker([app.config["RQ_QUEUE"]], connection=connection,
-                            maintenance_interval=MAINTENANCE_INTERVAL)
-            try:
+            try:  # making the Worker talks to Redis already
+                worker = Worker([app.config["RQ_QUEUE"]], connection=connection,
+                                maintenance_interval=MAINTENANCE_INTERVAL)
                 worker.work(with_scheduler=True, burst=burst)
                 return 0
             except (RedisConnectionError, RedisTimeoutError) as error:

@@ -26,6 +26,8 @@ def test_the_worker_waits_for_redis_and_starts_again(redis_env, monkeypatch):
         def __init__(self, queues, connection, maintenance_interval):
             self.maintenance_interval = maintenance_interval
             made.append(self)
+            if len(made) == 2:  # RQ's Worker() asks Redis for the client's address
+                raise RedisConnectionError("Error 111 connecting. Connection refused.")
 
         def work(self, with_scheduler, burst):
             if len(made) < 3:
@@ -33,7 +35,7 @@ def test_the_worker_waits_for_redis_and_starts_again(redis_env, monkeypatch):
 
     monkeypatch.setattr(worker_main, "Worker", FlakyWorker)
     assert worker_main.main([]) == 0
-    assert len(made) == 3  # two outages survived, then a normal stop
+    assert len(made) == 3  # two outages survived (in work(), then in Worker()), a normal stop
     assert redis_env == [1, 2]
     # Abandoned jobs are looked for every minute, not RQ's default ten.
     assert made[0].maintenance_interval == worker_main.MAINTENANCE_INTERVAL == 60
