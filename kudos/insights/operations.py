@@ -3,8 +3,9 @@ show. One SQL aggregation reads all events; the rest is linear Python."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, insert, literal, select, union_all
 
@@ -178,9 +179,31 @@ def _store_all(day: date, results: list[tuple[str, int, dict]]) -> list[tuple[in
             row.phase, row.score, row.evidence = result["phase"], result["score"], evidence
         if previous and previous != result["phase"]:
             changes.append((scope_id, result["phase"]))
-    if new_rows:  # one executemany, not one ORM object per signal
-        db.session.execute(insert(FatigueSignal.__table__), new_rows)
+    if new_rows:
+        _insert_signals(new_rows)
     return changes
+
+
+SIGNAL_COLUMNS = ("scope_type", "scope_id", "day", "phase", "score", "evidence", "created_at")
+
+
+def _insert_signals(rows: list[dict]) -> None:
+    """A scan's new signals, in the session's transaction: PostgreSQL takes them through
+    COPY (10,000 rows in a fraction of the time an executemany of as many INSERTs takes,
+    which was an eighth of a full scan); other databases through one executemany."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(FatigueSignal.__table__), rows)
+        return
+    dumps = json.dumps
+    statement = f"COPY fatigue_signals ({', '.join(SIGNAL_COLUMNS)}) FROM STDIN"
+    with connection.connection.dbapi_connection.cursor() as cursor, \
+            cursor.copy(statement) as copy:
+        for row in rows:
+            # As the column types bind them: JSON text, and UTCDateTime's naive UTC.
+            copy.write_row((row["scope_type"], row["scope_id"], row["day"], row["phase"],
+                            row["score"], dumps(row["evidence"]),
+                            row["created_at"].astimezone(UTC).replace(tzinfo=None)))
 
 
 def scan_all(today: date | None = None) -> dict:
