@@ -99,7 +99,8 @@ def new():
                   "success")
             return redirect(url_for("campaigns.page", campaign_id=campaign.id), code=303)
     status = 422 if form.errors else 200
-    return render_template("campaigns/form.html", form=form, campaign=None), status
+    return render_template("campaigns/form.html", form=form, campaign=None,
+                           rules=current_rules()), status
 
 
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
@@ -120,7 +121,8 @@ def edit(campaign_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("campaigns.page", campaign_id=campaign.id), code=303)
     status = 422 if form.errors else 200
-    return render_template("campaigns/form.html", form=form, campaign=campaign), status
+    return render_template("campaigns/form.html", form=form, campaign=campaign,
+                           rules=current_rules()), status
 
 
 def _page_context(campaign: Campaign) -> dict:
