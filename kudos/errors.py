@@ -175,7 +175,21 @@ def unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def close_session(_error: BaseException | None = None) -> None:
+    """End the request's session before Flask-SQLAlchemy does (teardowns run in reverse
+    order), without letting a dead connection fail the request: when PostgreSQL restarted
+    between the answer and the teardown, the rollback of `session.remove()` raised and
+    turned an answer already made (a 200) into a 500. The pool drops that connection."""
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        log.warning("Database connection lost at the end of a request: %s",
+                    str(error.orig or error).splitlines()[0][:300])
+        db.session.registry.clear()
+
+
 def init_app(app: Flask) -> None:
+    app.teardown_appcontext(close_session)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(DomainError, handle_domain_error)

@@ -71,3 +71,25 @@ def test_503_when_the_token_itself_cannot_be_checked(client, headers, monkeypatc
     response = client.post("/api/v1/kudos", headers=headers,
                            json={"recipient_ids": [1], "message": "Thanks"})
     assert response.status_code == 503
+
+
+def test_a_connection_lost_at_teardown_does_not_turn_the_answer_into_a_500(
+    client, monkeypatch
+):
+    """PostgreSQL restarted after the view answered: the rollback of the session's end
+    fails. The answer is made already; it stays a 200."""
+    from sqlalchemy.orm import Session
+
+    original = Session.close
+    calls = []
+
+    def close_once_failing(self):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("ROLLBACK", {}, ServerGone("server closed the connection"))
+        return original(self)
+
+    monkeypatch.setattr(Session, "close", close_once_failing)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert calls
