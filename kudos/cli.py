@@ -124,6 +124,35 @@ def seed_demo(if_empty: bool) -> None:
     click.echo(summary)
 
 
+@click.command("run-periodic")
+@click.argument("names", nargs=-1)
+@click.option("--all", "run_all", is_flag=True, help="Every periodic job, in schedule order.")
+def run_periodic_command(names: tuple[str, ...], run_all: bool) -> None:
+    """Run periodic jobs here and now, by their names in workers/schedule.py. For an
+    installation without Redis (no scheduler process): call it from cron, as
+    docs/operations.md shows. With Redis, the scheduler runs them."""
+    from kudos.jobs import run_periodic
+    from workers.schedule import PERIODIC  # the one list of periodic jobs
+
+    known = {name: path for name, path, _when in PERIODIC}
+    unknown = [name for name in names if name not in known]
+    if unknown or not (names or run_all):
+        problem = f"Unknown job: {', '.join(unknown)}. " if unknown else "Name a job or --all. "
+        raise click.UsageError(problem + "Periodic jobs: " + ", ".join(known) + ".")
+    failed = 0
+    for name in (list(known) if run_all else names):
+        try:
+            result = run_periodic(name, known[name])
+        except Exception as error:  # noqa: BLE001 (recorded on the admin page; go on)
+            failed += 1
+            click.echo(f"{name}: failed: {error}", err=True)
+        else:
+            click.echo(f"{name}: ok ({result})" if result is not None else f"{name}: ok")
+    if failed:
+        sys.exit(1)
+
+
 def register_commands(app: Flask) -> None:
-    for command in (create_user, create_token_command, import_users, import_kudos, seed_demo):
+    for command in (create_user, create_token_command, import_users, import_kudos, seed_demo,
+                    run_periodic_command):
         app.cli.add_command(command)

@@ -9,6 +9,7 @@ from kudos import demo
 from kudos.admin.models import Topic, Value
 from kudos.auth.models import Invitation, Team, User
 from kudos.extensions import db
+from kudos.jobs import PeriodicRun
 from tests.conftest import PASSWORD, login
 
 HEADER = "email,name,team,role\n"
@@ -274,3 +275,25 @@ def test_seed_demo_if_empty_leaves_a_real_company_alone(app, flask_cli, member):
     assert "demo data not loaded" in result.output
     assert count(app, User) == 1
     assert count(app, Team) == 0
+
+
+def test_run_periodic_runs_the_named_jobs_and_records_them_for_the_admin_page(
+    app, flask_cli, admin_client
+):
+    """Without Redis there is no scheduler: cron calls `flask run-periodic`, and the admin
+    page shows the run."""
+    result = flask_cli("run-periodic", "outbox-prune", "fatigue-scan")
+    assert result.exit_code == 0, result.output
+    assert "outbox-prune: ok" in result.output and "fatigue-scan: ok" in result.output
+    with app.app_context():
+        runs = {run.name: run.status for run in db.session.scalars(db.select(PeriodicRun))}
+    assert runs == {"outbox-prune": "ok", "fatigue-scan": "ok"}
+    page = admin_client.get("/admin/jobs").get_data(as_text=True)
+    assert "outbox-prune" in page and "flask run-periodic" in page
+
+
+@pytest.mark.parametrize("args", [(), ("digests-of-doom",)])
+def test_run_periodic_names_the_jobs_when_asked_for_none_or_an_unknown_one(flask_cli, args):
+    result = flask_cli("run-periodic", *args)
+    assert result.exit_code == 2
+    assert "notification-digests" in result.output and "fatigue-scan" in result.output

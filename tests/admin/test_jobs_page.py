@@ -110,6 +110,12 @@ def test_periodic_runs_appear_with_their_last_run(app, admin_client, on_redis):
 
 
 def test_no_periodic_run_yet_says_where_they_come_from(admin_client):
+    """Without Redis, from cron (there is no scheduler to run)."""
+    page = text(admin_client.get("/admin/jobs"))
+    assert "flask run-periodic" in page and "workers.scheduler" not in page
+
+
+def test_no_periodic_run_yet_says_where_they_come_from_with_redis(on_redis, admin_client):
     assert "python -m workers.scheduler" in text(admin_client.get("/admin/jobs"))
 
 
