@@ -55,6 +55,11 @@ class Defaults:
     SMTP_TIMEOUT = 10
     MAIL_FROM = "Kudos <kudos@localhost>"
 
+    # Watch sources read public feeds only: an address inside a private, loopback or
+    # link-local network is refused (it could reach internal services), unless its host is
+    # listed here (comma-separated host names or addresses, e.g. an intranet's feed server).
+    WATCH_PRIVATE_HOSTS: str | list[str] = ""
+
     # Jobs: RQ queue name when REDIS_URL is set; inline otherwise.
     RQ_QUEUE = "kudos"
     JOB_TIMEOUT = 120
@@ -77,6 +82,10 @@ def normalise(config: dict) -> None:
     if isinstance(domains, str):
         domains = [d.strip().lower().lstrip("@") for d in domains.split(",")]
     config["SIGNUP_DOMAINS"] = [d for d in domains if d]
+    hosts = config.get("WATCH_PRIVATE_HOSTS") or ""
+    if isinstance(hosts, str):
+        hosts = hosts.split(",")
+    config["WATCH_PRIVATE_HOSTS"] = [h.strip().lower().strip("[]") for h in hosts if h.strip()]
     uri = config.get("SQLALCHEMY_DATABASE_URI") or ""
     # Platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
     for prefix in ("postgres://", "postgresql://"):

@@ -67,6 +67,7 @@ def app(database_url, tmp_path_factory):
         "REDIS_URL": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        "WATCH_PRIVATE_HOSTS": ["127.0.0.1"],  # the feeds the tests serve themselves
     })
     with app.app_context():
         upgrade(directory=MIGRATIONS)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import urllib.request
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import feedparser
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
 MAX_BYTES = 2_000_000
@@ -28,6 +32,8 @@ def describe(code: str) -> str:
         "unreachable": _("the source could not be reached"),
         "too_large": _("the feed is larger than 2 MB"),
         "not_a_feed": _("this address does not look like an RSS or Atom feed"),
+        "private_address": _("the address leads inside a private network, which watch "
+                             "sources do not read (an administrator can allow a host)"),
     }
     return words.get(code, code)
 
@@ -40,16 +46,54 @@ class Entry:
     summary: str
 
 
-def fetch(url: str, timeout: float = 5.0) -> tuple[str, list[Entry]]:
-    """The feed's title and entries. Raises FeedError (never anything else) on trouble."""
+def check_address(url: str) -> None:
+    """Refuse (FeedError) a URL that is not http(s), or whose host is, or resolves to, an
+    address no public feed has: private, loopback, link-local (cloud metadata), multicast,
+    reserved. Hosts listed in WATCH_PRIVATE_HOSTS are allowed. Checked again at every
+    redirect. (A DNS answer that changes between this check and the connection is not
+    caught: the reader runs with the web app's network rights, so keep those narrow.)"""
     if not url.lower().startswith(("http://", "https://")):
         raise FeedError("bad_scheme")
-    request = urllib.request.Request(  # noqa: S310 (scheme checked just above)
+    host = (urlsplit(url).hostname or "").lower()
+    if not host:
+        raise FeedError("unreachable")
+    allowed = current_app.config.get("WATCH_PRIVATE_HOSTS", []) if has_app_context() else []
+    if host in allowed:
+        return
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        raise FeedError("unreachable") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            raise FeedError("private_address")
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to an address check_address accepts."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        check_address(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_CheckedRedirects)
+
+
+def fetch(url: str, timeout: float = 5.0) -> tuple[str, list[Entry]]:
+    """The feed's title and entries. Raises FeedError (never anything else) on trouble."""
+    check_address(url)
+    request = urllib.request.Request(  # noqa: S310 (scheme checked by check_address)
         url, headers={"User-Agent": "Kudos watch (feed reader)"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with _OPENER.open(request, timeout=timeout) as response:
             data = response.read(MAX_BYTES + 1)
+    except FeedError:
+        raise
     except TimeoutError:
         raise FeedError("timeout") from None
     except OSError as error:  # URLError, HTTPError, connection refused, DNS…

@@ -143,13 +143,15 @@ def drafts(app, source_id: int | None = None) -> list[str]:
 # --- reading a feed --------------------------------------------------------------------------
 
 
-def test_fetch_reads_rss_and_atom(served):
-    title, entries = feeds.fetch(served.base + "/rss.xml", timeout=TIMEOUT)
+def test_fetch_reads_rss_and_atom(app, served):
+    with app.app_context():  # where WATCH_PRIVATE_HOSTS lets the tests' 127.0.0.1 in
+        title, entries = feeds.fetch(served.base + "/rss.xml", timeout=TIMEOUT)
     assert title == "Travel watch"
     assert [(e.guid, e.title, e.link) for e in entries] == [
         ("urn:entry:one", "First entry", "https://example.com/one"),
         ("urn:entry:two", "Second entry", "https://example.com/two")]
-    title, entries = feeds.fetch(served.base + "/atom.xml", timeout=TIMEOUT)
+    with app.app_context():
+        title, entries = feeds.fetch(served.base + "/atom.xml", timeout=TIMEOUT)
     assert title == "Engineering blog"
     assert [(e.title, e.link) for e in entries] == [
         ("How we test feeds", "https://blog.example.com/feeds")]
@@ -161,16 +163,16 @@ def test_fetch_reads_rss_and_atom(served):
     ("/missing.xml", "unreachable", "the source could not be reached"),
 ])
 def test_fetch_refuses_what_is_not_a_feed(app, served, path, code, words):
-    with pytest.raises(feeds.FeedError) as raised:
+    with app.app_context(), pytest.raises(feeds.FeedError) as raised:
         feeds.fetch(served.base + path, timeout=TIMEOUT)
     assert str(raised.value) == code
     with app.test_request_context():
         assert raised.value.message() == words
 
 
-def test_fetch_gives_up_on_a_slow_source_at_the_timeout(served):
+def test_fetch_gives_up_on_a_slow_source_at_the_timeout(app, served):
     started = time.monotonic()
-    with pytest.raises(feeds.FeedError, match="^timeout$"):
+    with app.app_context(), pytest.raises(feeds.FeedError, match="^timeout$"):
         feeds.fetch(served.base + "/slow.xml", timeout=TIMEOUT)
     assert time.monotonic() - started < SLOW_SECONDS
 
