@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD
+from tests.news.helpers import submit
 
 pytestmark = pytest.mark.browser
 
@@ -127,3 +128,21 @@ def test_member_proposes_lead_approves_member_relays_on_linkedin_and_sees_the_cl
     expect(row.locator("td").nth(1)).to_have_text("LinkedIn")
     expect(row.locator("td").nth(3)).to_have_text("1")
     screenshot(page, "news-mine-reach")
+
+
+def test_a_member_copies_their_tracked_link_with_one_click(app, page, live_server, make):
+    """The "copy a link" channel: the link is on the clipboard, and the page says so."""
+    member = make.user("Awa Diallo", email="awa@example.com")
+    lead = make.user("Lina Lead", role="lead", email="lina@example.com")
+    news_id = submit(app, lead, "Our new itinerary planner", url=f"{live_server}/login")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    sign_in(page, member)
+    page.goto(f"/news/{news_id}")
+    page.get_by_label("Copy a link").check()
+    page.get_by_role("button", name="Get my link").click()
+    tracked = page.get_by_label("Your tracked link").input_value()
+    assert re.fullmatch(re.escape(live_server) + r"/r/[A-Za-z0-9_-]{22,}", tracked), tracked
+    page.get_by_role("button", name="Copy the link").click()
+    expect(page.get_by_role("status")).to_have_text("Link copied: paste it wherever you like.")
+    assert page.evaluate("navigator.clipboard.readText()") == tracked
+    screenshot(page, "news-item-copied")

@@ -15,3 +15,33 @@ document.addEventListener("visibilitychange", function () {
     });
   }
 });
+// "Copy the link" buttons: data-copy names the field, data-copy-status the place that says
+// it worked. The clipboard API where the page may use it, the selection's copy otherwise.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("[data-copy]") : null;
+  if (!button) {
+    return;
+  }
+  var field = document.getElementById(button.getAttribute("data-copy"));
+  var status = document.getElementById(button.getAttribute("data-copy-status"));
+  if (!field) {
+    return;
+  }
+  var copied = function () {
+    if (status) {
+      status.textContent = button.getAttribute("data-copied");
+    }
+  };
+  var bySelection = function () {
+    field.focus();
+    field.select();
+    if (document.execCommand("copy")) {
+      copied();
+    }
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(copied, bySelection);
+  } else {
+    bySelection();
+  }
+});
