@@ -13,7 +13,7 @@ from kudos.auth.models import User
 from kudos.campaigns.operations import check_taggable
 from kudos.domain.errors import Invalid, NotFound
 from kudos.extensions import db
-from kudos.news import jobs
+from kudos.news import jobs, relays
 from kudos.news.models import NewsItem, TopicFollow
 from kudos.recognition.operations import check_link
 from kudos.sqltypes import utcnow
@@ -84,6 +84,7 @@ def edit(editor: User, item: NewsItem, draft: NewsDraft) -> None:
     for name, value in _clean(draft, editor).items():
         setattr(item, name, value)
     db.session.commit()
+    relays.forget_links(item.id)  # the link or the page its tracked links lead to may change
 
 
 def publish(editor: User, item: NewsItem, draft: NewsDraft | None = None) -> None:
@@ -129,6 +130,7 @@ def archive(editor: User, item: NewsItem) -> None:
     item.status = "archived"
     audit.record(editor, "news.archived", item)
     db.session.commit()
+    relays.forget_links(item.id)  # its tracked links stop working now, not when cached ones expire
 
 
 def set_follow(user: User, topic_id: int, follow: bool) -> None:

@@ -3,7 +3,9 @@
 Clicks on a tracked link are counted without a database write in the request when Redis is
 there (a per-day counter, flushed by a job); inline mode writes directly. A visitor counts
 once per link and day, recognised by a salted hash (never the address itself); obvious
-robots (link previews, crawlers, scripts) are not counted.
+robots (link previews, crawlers, scripts) are not counted. With Redis, a link followed
+before is also cached there, so that following it is one Redis round trip and no database
+query (see `follow`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -39,6 +42,32 @@ BOT = re.compile(
 SOURCES = {"internal": "kudos", "linkedin": "linkedin", "x": "x", "email": "email",
            "copy": "link"}
 CLICK_KEY = "kudos:clicks:"
+VISIT_KEY = "kudos:visit:"
+VISIT_SECONDS = 2 * 86400
+LINK_KEY = "kudos:link:"
+# The operations that change a link's answer (editing, archiving) forget it at once; this
+# bounds how long a change made any other way (by hand in the database) takes to show.
+LINK_SECONDS = 60
+
+# A visitor counted once per link and day: the visitor of the day set if new, the day's
+# counter incremented then, in one round trip.
+_COUNT = """
+if redis.call('SET', KEYS[1], 1, 'NX', 'EX', ARGV[1]) then return redis.call('INCR', KEYS[2]) end
+return 0
+"""
+# A tracked link followed: its cached answer and, for a person, the click counted as in
+# _COUNT, in one round trip. The relay id (first word of the cached answer) names the keys.
+_FOLLOW = """
+local link = redis.call('GET', KEYS[1])
+if link and ARGV[2] ~= '' then
+  local relay = string.match(link, '^%d+')
+  if redis.call('SET', ARGV[4] .. relay .. ':' .. ARGV[1] .. ':' .. ARGV[2], 1, 'NX', 'EX',
+                ARGV[3]) then
+    redis.call('INCR', ARGV[5] .. relay .. ':' .. ARGV[1])
+  end
+end
+return link
+"""
 
 
 def create(user: User, item: NewsItem, channel: str, comment: str | None = None,
@@ -80,15 +109,115 @@ def destination(relay: Relay) -> str:
     """Where the tracked link leads: the item's own stored link with UTM parameters, or the
     item's page. Never anything taken from the request."""
     item = relay.news
-    if not item.url:
-        endpoint = "news.public_page" if item.public else "news.item"
-        return url_for(endpoint, news_id=item.id, _external=True)
-    parts = urlsplit(item.url)
+    return _location(Link(relay.id, item.id, item.public,
+                          _tagged(item.url, item.id, relay.channel)))
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a live tracked link answers: the relay it counts for, and where it leads (the
+    stored link with its UTM parameters; empty for an item without one, whose page is
+    linked instead, built per request)."""
+
+    relay_id: int
+    news_id: int
+    public: bool
+    url: str
+
+    def cached(self) -> str:
+        return f"{self.relay_id} {self.news_id} {int(self.public)} {self.url}"
+
+    @classmethod
+    def from_cache(cls, value: bytes) -> Link:
+        relay_id, news_id, public, url = value.decode().split(" ", 3)
+        return cls(int(relay_id), int(news_id), public == "1", url)
+
+
+def _tagged(url: str | None, news_id: int, channel: str) -> str:
+    if not url:
+        return ""
+    parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not k.startswith("utm_")]
-    query += [("utm_source", SOURCES[relay.channel]), ("utm_medium", "employee_advocacy"),
-              ("utm_campaign", f"news-{item.id}"), ("utm_content", relay.channel)]
+    query += [("utm_source", SOURCES[channel]), ("utm_medium", "employee_advocacy"),
+              ("utm_campaign", f"news-{news_id}"), ("utm_content", channel)]
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _location(link: Link) -> str:
+    if link.url:
+        return link.url
+    endpoint = "news.public_page" if link.public else "news.item"
+    return url_for(endpoint, news_id=link.news_id, _external=True)
+
+
+def _link_key(token: str) -> str:
+    # The token is a link's only secret: Redis holds a hash of it, as for visitors.
+    return LINK_KEY + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+def _lookup(token: str) -> Link | None:
+    """The live link of `token` from the database, or None (unknown, withdrawn, or its item
+    no longer published)."""
+    row = db.session.execute(
+        select(Relay.id, Relay.channel, Relay.withdrawn_at, NewsItem.id, NewsItem.status,
+               NewsItem.url, NewsItem.public)
+        .join(NewsItem, NewsItem.id == Relay.news_id).where(Relay.token == token)
+    ).one_or_none()
+    if row is None:
+        return None
+    relay_id, channel, withdrawn_at, news_id, status, url, public = row
+    if status != "published" or withdrawn_at is not None:
+        return None
+    return Link(relay_id, news_id, public, _tagged(url, news_id, channel))
+
+
+def follow(token: str, ip: str, user_agent: str) -> str | None:
+    """Where the tracked link `token` leads, its click counted; None when the link is
+    unknown, withdrawn or its item no longer published.
+
+    With Redis, a link followed in the last LINK_SECONDS is answered from Redis, its click
+    counted in the same round trip: no database query. Otherwise the database answers, the
+    answer is cached, and the click is counted as `count_click` does."""
+    redis = redis_connection()
+    if redis is not None:
+        day = utcnow().date()
+        visitor = "" if is_bot(user_agent) else _visitor(ip or "", user_agent, day)
+        try:
+            cached = redis.register_script(_FOLLOW)(
+                keys=[_link_key(token)],
+                args=[day.isoformat(), visitor, VISIT_SECONDS, VISIT_KEY, CLICK_KEY])
+        except Exception:  # noqa: BLE001 (a click is never worth a failed redirect)
+            current_app.logger.warning("Redis unavailable: a click was not counted")
+            link = _lookup(token)
+            return None if link is None else _location(link)
+        if cached:
+            return _location(Link.from_cache(cached))
+    link = _lookup(token)
+    if link is None:
+        return None
+    if redis is not None:
+        try:
+            redis.set(_link_key(token), link.cached(), ex=LINK_SECONDS)
+        except Exception:  # noqa: BLE001 (a cache is never worth a failed redirect)
+            current_app.logger.warning("Redis unavailable: a tracked link was not cached")
+    count_click(link.relay_id, ip, user_agent)
+    return _location(link)
+
+
+def forget_links(news_id: int) -> None:
+    """Drop the cached answers of an item's tracked links, after the item changed (edited,
+    archived): the next click reads the database."""
+    redis = redis_connection()
+    if redis is None:
+        return
+    keys = [_link_key(t) for t in db.session.scalars(
+        select(Relay.token).where(Relay.news_id == news_id))]
+    try:
+        for start in range(0, len(keys), 1000):
+            redis.delete(*keys[start:start + 1000])
+    except Exception:  # noqa: BLE001 (the cached answers expire within LINK_SECONDS)
+        current_app.logger.warning("Redis unavailable: tracked links were not forgotten")
 
 
 def caption(item: NewsItem) -> str:
@@ -167,11 +296,10 @@ def count_click(relay_id: int, ip: str, user_agent: str) -> bool:
     redis = redis_connection()
     if redis is not None:
         try:
-            first = redis.set(f"kudos:visit:{relay_id}:{day}:{visitor}", 1, nx=True,
-                              ex=2 * 86400)
-            if first:
-                redis.incr(f"{CLICK_KEY}{relay_id}:{day.isoformat()}")
-            return bool(first)
+            return bool(redis.register_script(_COUNT)(
+                keys=[f"{VISIT_KEY}{relay_id}:{day}:{visitor}",
+                      f"{CLICK_KEY}{relay_id}:{day.isoformat()}"],
+                args=[VISIT_SECONDS]))
         except Exception:  # noqa: BLE001 (a click is never worth a failed redirect)
             current_app.logger.warning("Redis unavailable: a click was not counted")
             return False

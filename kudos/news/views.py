@@ -309,13 +309,10 @@ def relayed():
 def follow_link(token: str):
     """A tracked link: count the click (no database write when Redis is there) and go to
     the item's stored link. Unknown or withdrawn links get a plain 404."""
-    made = db.session.scalar(
-        select(Relay).options(joinedload(Relay.news)).where(Relay.token == token)
-    )
-    if made is None or made.news.status != "published" or made.withdrawn_at is not None:
+    location = relays.follow(token, request.remote_addr or "", request.user_agent.string or "")
+    if location is None:
         abort(404)
-    relays.count_click(made.id, request.remote_addr or "", request.user_agent.string or "")
-    return redirect(relays.destination(made), code=302)
+    return redirect(location, code=302)
 
 
 @bp.get("/p/<int:news_id>")
