@@ -105,14 +105,6 @@ def tracked_url(relay: Relay) -> str:
     return url_for("news.follow_link", token=relay.token, _external=True)
 
 
-def destination(relay: Relay) -> str:
-    """Where the tracked link leads: the item's own stored link with UTM parameters, or the
-    item's page. Never anything taken from the request."""
-    item = relay.news
-    return _location(Link(relay.id, item.id, item.public,
-                          _tagged(item.url, item.id, relay.channel)))
-
-
 @dataclass(frozen=True)
 class Link:
     """What a live tracked link answers: the relay it counts for, and where it leads (the
