@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from sqlalchemy.pool import NullPool
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fatigue_series import dataset  # noqa: E402 (the generator sits beside this script)
@@ -193,7 +194,9 @@ def generation_sql(people: int, teams: int, events: int, span_days: int) -> list
 
 def build(people: int, teams: int, events: int) -> tuple[object, str, sa.Engine]:
     name = f"kudos_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    # A fresh connection each time: an idle pooled one may have been ended by the server
+    # (or whoever administers it) during the rounds, and the database would stay behind.
+    admin = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as c:
         c.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = POSTGRES.rsplit("/", 1)[0] + "/" + name
