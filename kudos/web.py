@@ -24,7 +24,7 @@ from kudos.campaigns.views import bp as campaigns_bp
 from kudos.cli import register_commands
 from kudos.extensions import login_manager
 from kudos.home.views import bp as home_bp
-from kudos.i18n import select_locale, select_timezone
+from kudos.i18n import select_locale, select_timezone, share_wtforms_catalogue
 from kudos.insights.views import bp as insights_bp
 from kudos.news.views import bp as news_bp
 from kudos.notifications.views import bp as notifications_bp
@@ -43,6 +43,7 @@ HTMX_CONFIG = (
 
 def init_babel(app: Flask, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.before_request(share_wtforms_catalogue)
 
 
 def nav_items() -> list[tuple[str, str]]:
