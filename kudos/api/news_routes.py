@@ -1,6 +1,6 @@
 """API v1: news (followed topics first), proposing and publishing, relays."""
 
-from flask import jsonify
+from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, select
@@ -93,9 +93,12 @@ def relay_news(news_id: int):
     data = json_body()
     channel = optional_str(data, "channel") or ""
     comment = optional_str(data, "comment")
-    made = relays.create(current_user, item, channel, comment if channel == "internal" else None)
-    text = comment or relays.caption(item)
+    made = relays.create(current_user, item, channel, comment if channel == "internal" else None,
+                         idempotency_key=optional_str(data, "idempotency_key")
+                         or request.headers.get("Idempotency-Key"))
+    text = made.comment or comment or relays.caption(item)
     return jsonify(relay_id=made.id, tracked_url=relays.tracked_url(made),
-                   share_url=relays.share_url(made, text), caption=text), 201
+                   share_url=relays.share_url(made, text),
+                   caption=text), 200 if made.replayed else 201
 
 

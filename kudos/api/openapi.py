@@ -148,13 +148,17 @@ PATHS.update({
     "/api/v1/news/{news_id}/relays": {
         "post": {"summary": "Relay an item: a tracked link and the network's share URL",
                  "parameters": [{"name": "news_id", "in": "path", "required": True,
-                                 "schema": {"type": "integer"}}],
+                                 "schema": {"type": "integer"}},
+                                {"name": "Idempotency-Key", "in": "header",
+                                 "schema": {"type": "string", "maxLength": 64}}],
                  "requestBody": {"required": True, "content": {"application/json": {"schema": {
                      "type": "object", "required": ["channel"], "properties": {
                          "channel": {"type": "string", "enum": [
                              "internal", "linkedin", "x", "email", "copy"]},
-                         "comment": {"type": "string", "maxLength": 1000}}}}}},
+                         "comment": {"type": "string", "maxLength": 1000},
+                         "idempotency_key": {"type": "string", "maxLength": 64}}}}}},
                  "responses": {"201": _ok("relay_id, tracked_url, share_url"),
+                               "200": _ok("Already relayed with this idempotency key"),
                                "422": _error("Unknown channel, or not published")}},
     },
     "/r/{token}": {

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import Length
 
 
@@ -40,3 +40,4 @@ class RelayForm(FlaskForm):
                               validate_choice=False)
     comment = TextAreaField(_l("Your words (optional, editable)"),
                             validators=[Length(max=2000)])
+    idempotency_key = HiddenField()  # one relay however many times the form is sent

@@ -77,7 +77,11 @@ class Relay(db.Model):
     """One person sharing one item on one channel, with its own unguessable tracked link."""
 
     __tablename__ = "relays"
-    __table_args__ = (Index("ix_relays_news_created", "news_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_relays_news_created", "news_id", "created_at"),
+        # A form sent twice or an API call resent after a lost answer makes one relay.
+        UniqueConstraint("user_id", "idempotency_key", name="uq_relays_user_idempotency"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     news_id: Mapped[int] = mapped_column(ForeignKey("news_items.id"))
@@ -89,6 +93,7 @@ class Relay(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     clicks: Mapped[int] = mapped_column(default=0)  # flushed total
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     news: Mapped[NewsItem] = relationship()
     user: Mapped[User] = relationship()

@@ -71,8 +71,15 @@ return link
 
 
 def create(user: User, item: NewsItem, channel: str, comment: str | None = None,
-           campaign_id: int | None = None) -> Relay:
-    """Record that `user` relays `item` on `channel`; returns the relay with its token."""
+           campaign_id: int | None = None, idempotency_key: str | None = None) -> Relay:
+    """Record that `user` relays `item` on `channel`; returns the relay with its token.
+    The same idempotency key from the same person returns the first relay (its `replayed`
+    is then True) instead of making a second tracked link."""
+    key = (idempotency_key or "").strip()[:64] or None
+    if key is not None:
+        existing = _relay_with_key(user, key)
+        if existing is not None:
+            return existing
     if item.status != "published":
         raise Invalid("news", _("Only published news can be relayed."))
     if channel not in CHANNELS:
@@ -86,10 +93,27 @@ def create(user: User, item: NewsItem, channel: str, comment: str | None = None,
     else:
         campaign_id = check_taggable(user, campaign_id)
     relay = Relay(news_id=item.id, user_id=user.id, channel=channel, comment=comment,
-                  token=secrets.token_urlsafe(16), campaign_id=campaign_id)
+                  token=secrets.token_urlsafe(16), campaign_id=campaign_id,
+                  idempotency_key=key)
     db.session.add(relay)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same key, sent twice at once: the other one won
+        db.session.rollback()
+        existing = _relay_with_key(user, key) if key is not None else None
+        if existing is None:
+            raise
+        return existing
+    relay.replayed = False
     return relay
+
+
+def _relay_with_key(user: User, key: str) -> Relay | None:
+    existing = db.session.scalar(
+        select(Relay).where(Relay.user_id == user.id, Relay.idempotency_key == key))
+    if existing is not None:
+        existing.replayed = True
+    return existing
 
 
 def _taggable_quietly(user: User, campaign_id: int) -> bool:

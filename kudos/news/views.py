@@ -1,6 +1,8 @@
 """News pages: the list, an item with its share panel, proposing, curating, sources, the
 tracked redirect and the public page."""
 
+import uuid
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -140,7 +142,8 @@ def _item_context(item: NewsItem) -> dict:
     ).all()
     context = {"item": item, "body": render(item.body), "internal": internal,
                "relay_form": RelayForm(formdata=None, comment=relays.caption(item),
-                                       campaign_id=item.campaign_id or 0),
+                                       campaign_id=item.campaign_id or 0,
+                                       idempotency_key=uuid.uuid4().hex),
                "campaigns": taggable(current_user),
                "teammates": relays.teammates_shared_today(current_user, item),
                "audience_threshold": relays.AUDIENCE_THRESHOLD,
@@ -166,7 +169,8 @@ def relay(news_id: int):
     try:
         made = relays.create(current_user, item, form.channel.data or "",
                              form.comment.data if form.channel.data == "internal" else None,
-                             campaign_id=form.campaign_id.data or None)
+                             campaign_id=form.campaign_id.data or None,
+                             idempotency_key=form.idempotency_key.data)
     except Invalid as error:
         context = _item_context(item)
         context["relay_form"] = form

@@ -257,3 +257,23 @@ def test_relaying_an_unknown_item_is_not_found(member_client):
     response = member_client.post("/api/v1/news/999999/relays", json={"channel": "copy"})
     assert response.status_code == 404
     assert error_code(response) == "not_found"
+
+
+def test_a_relay_resent_with_its_idempotency_key_is_the_same_relay(
+    app, make, member, member_client, news_id
+):
+    """A client that lost the answer sends again: one relay, one tracked link, 200 the
+    second time; the key is the person's own (a colleague's same key is another relay)."""
+    first = member_client.post(f"/api/v1/news/{news_id}/relays", json={"channel": "linkedin"},
+                               headers={"Idempotency-Key": "relay-7f3a"})
+    again = member_client.post(f"/api/v1/news/{news_id}/relays",
+                               json={"channel": "linkedin", "idempotency_key": "relay-7f3a"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["relay_id"] == first.get_json()["relay_id"]
+    assert again.get_json()["tracked_url"] == first.get_json()["tracked_url"]
+    assert count(app, Relay.id) == 1
+    colleague = client_for(app, make.user("Bruno Petit", email="bruno@example.com"))
+    theirs = colleague.post(f"/api/v1/news/{news_id}/relays", json={"channel": "linkedin"},
+                            headers={"Idempotency-Key": "relay-7f3a"})
+    assert theirs.status_code == 201
+    assert count(app, Relay.id) == 2

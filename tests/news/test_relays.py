@@ -447,3 +447,23 @@ def test_team_figures_only_for_teams_of_at_least_five_active_people(app, make, l
 def test_admins_see_the_reach_too(app, admin_client, news_id):
     assert "Reach (leads and admins)" in text(admin_client.get(f"/news/{news_id}"))
 
+
+
+def test_the_share_form_sent_twice_makes_one_relay_and_shows_the_same_link(
+    app, member_client, news_id
+):
+    """A double click on "Get my link": the form carries a key of its own, so the second
+    send answers the first relay's tracked link instead of making a second one."""
+    page = text(member_client.get(f"/news/{news_id}"))
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', page).group(1)
+    links = []
+    for _ in range(2):
+        response = member_client.post(f"/news/{news_id}/relays", data={
+            "channel": "linkedin", "idempotency_key": key}, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        links.append(re.search(r'id="tracked-link" type="text" value="([^"]+)"',
+                               response.get_data(as_text=True)).group(1))
+    assert links[0] == links[1]
+    assert count(app, Relay.id) == 1
+    fresh = text(member_client.get(f"/news/{news_id}"))
+    assert key not in fresh  # the next relay of the item is a new one
