@@ -20,11 +20,14 @@ is read day by day, from its first day, each day knowing only the days up to it:
 3. The day's candidate phase depends on yesterday's phase:
    - after `decline`: `revival` when clearly above the usual (the low), else `decline` —
      a decline lasts until activity rises again or stops, it does not fade into a plateau
-     because the low has become usual;
+     because the low has become usual. The low must be older than the recent window (some
+     of it before the recent days, to compare with): no revival in a decline's first
+     `short_window_days` days;
    - after `dormant` (activity again): `revival`;
    - after `revival`: `euphoria` when clearly above the revival's own level (over at least
      `short_window_days` before the recent window: it takes off), `revival` while clearly
-     above the usual, `decline` when clearly below it, `plateau` otherwise (it settled);
+     above the usual or while the low is not yet older than the recent window (nothing to
+     compare with), `decline` when clearly below it, `plateau` otherwise (it settled);
    - otherwise: `euphoria` when clearly above the usual (or when there was no usual activity
      at all), `decline` when clearly below, `plateau` in between.
 4. A candidate becomes the phase at once when it is `launch`, `dormant` or `decline` (a
@@ -37,7 +40,8 @@ fell from (the usual on the day the decline began); in a revival, the low it cli
 otherwise the usual window. The phase of each day depends only on the days up to it, so
 history is reproducible: `history(series[:n])` is `history(series)[:n]`.
 
-Measured on bench/fatigue.py's labelled series: see docs/performance.md.
+The score (0 faint to 1 strong) is defined in docs/fatigue.md, with its cases when nothing
+was usual. Measured on bench/fatigue.py's labelled series: see docs/performance.md.
 """
 
 from __future__ import annotations
