@@ -16,6 +16,13 @@ that died after its commit, or found Redis down, leaves its rows to the dispatch
 dispatcher that dies after enqueuing and before marking rows sent leaves them to be checked
 again. In the rare race where both hand over the same row, the job runs twice: jobs are
 idempotent, so the effect is still once.
+
+A job that ran marks its row `done` (`run_event`). A row `sent` whose job is no longer in
+Redis after LOST_AFTER (Redis restarted without its data) is sent again by the dispatcher,
+so a notification is not lost with Redis' memory.
+
+    pending -> claimed -> sent -> done      (pending -> done when a request handed it over;
+                                             sent -> pending when Redis lost the job)
 """
 
 import logging
@@ -48,6 +55,10 @@ KEEP_FINISHED = 24 * 3600
 # in batches, so that the table and its index stay the size of a week's events.
 KEEP_SENT = timedelta(days=7)
 PRUNE_BATCH = 5000
+# A row sent this long ago, not done, whose job Redis no longer holds, was lost with Redis'
+# data: sent again. Looked for among the rows sent within the last KEEP_FINISHED only (older
+# ones would have been marked done or are failed jobs an admin sees).
+LOST_AFTER = timedelta(minutes=10)
 # The events of the current transaction, then of the committed ones not yet handed over
 # (session.info keys; a request hands over only its own, a backlog is the dispatcher's).
 _INSERTED, _COMMITTED = "kudos.outbox.inserted", "kudos.outbox.committed"
@@ -61,7 +72,8 @@ class OutboxEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     job: Mapped[str] = mapped_column(String(200))  # "module:function"
     args: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    # pending -> claimed (by one dispatcher) -> sent; back to pending if sending failed
+    # pending -> claimed (by one dispatcher) -> sent -> done (the job ran); back to pending
+    # if sending failed or Redis lost the job
     status: Mapped[str] = mapped_column(String(10), default="pending")
     claim: Mapped[str | None] = mapped_column(String(32))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -128,14 +140,33 @@ def _enqueue(connection, events: list[tuple[int, str, list[Any]]]) -> None:
     with connection.pipeline() as pipe:
         queue.enqueue_many(
             [
-                Queue.prepare_data(run, args=(job, tuple(args), {}), job_id=f"outbox-{row_id}",
-                                   timeout=timeout, retry=RETRY, description=job,
-                                   result_ttl=KEEP_FINISHED)
+                Queue.prepare_data(run, args=(RUN_EVENT, (row_id, job, list(args)), {}),
+                                   job_id=f"outbox-{row_id}", timeout=timeout, retry=RETRY,
+                                   description=job, result_ttl=KEEP_FINISHED)
                 for row_id, job, args in events
             ],
             pipeline=pipe,
         )
         pipe.execute()
+
+
+RUN_EVENT = "kudos.outbox:run_event"
+
+
+def run_event(row_id: int, job: str, args: list[Any]) -> Any:
+    """What RQ runs for an outbox event (inside kudos.jobs.run): the job, then its row marked
+    done, so that the dispatcher knows it needs no resending."""
+    result = import_string(job)(*args)
+    _mark_done(row_id)
+    return result
+
+
+def _mark_done(row_id: int) -> None:
+    db.session.execute(
+        update(OutboxEvent).where(OutboxEvent.id == row_id, OutboxEvent.status != "done")
+        .values(status="done").execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def _claim(limit: int, skip: set[int] | None = None) -> tuple[str, list[OutboxEvent]]:
@@ -251,7 +282,7 @@ def run_inline() -> int:
                 continue
             db.session.execute(
                 update(OutboxEvent).where(OutboxEvent.id == row_id)
-                .values(status="sent", sent_at=utcnow())
+                .values(status="done", sent_at=utcnow())
             )
             db.session.commit()
             done += 1
@@ -261,6 +292,7 @@ def dispatch_job() -> int:
     """The periodic job: drain the backlog in batches (each batch its own short
     transaction, so new requests are never blocked behind a long one)."""
     _reclaim()
+    _requeue_lost()
     total = 0
     while True:
         sent = dispatch(BATCH)
@@ -269,14 +301,45 @@ def dispatch_job() -> int:
             return total
 
 
+def _requeue_lost(now: datetime | None = None) -> int:
+    """Rows sent between KEEP_FINISHED and LOST_AFTER ago, not done, whose RQ job is gone
+    (Redis restarted without its data): back to pending, to be sent again."""
+    now = now or utcnow()
+    connection = redis_connection()
+    rows = db.session.execute(
+        select(OutboxEvent.id).where(OutboxEvent.status == "sent",
+                                     OutboxEvent.sent_at < now - LOST_AFTER,
+                                     OutboxEvent.sent_at > now - timedelta(seconds=KEEP_FINISHED))
+        .order_by(OutboxEvent.id).limit(BATCH)
+    ).scalars().all()
+    if not rows:
+        return 0
+    with connection.pipeline(transaction=False) as pipe:
+        for row_id in rows:
+            pipe.exists(Job.key_for(f"outbox-{row_id}"))
+        present = pipe.execute()
+    lost = [row_id for row_id, there in zip(rows, present, strict=True) if not there]
+    if lost:
+        log.warning("Redis lost %s outbox job(s): sending them again", len(lost))
+        db.session.execute(
+            update(OutboxEvent).where(OutboxEvent.id.in_(lost), OutboxEvent.status == "sent")
+            .values(status="pending", claim=None, attempts=OutboxEvent.attempts + 1,
+                    last_error="the job was no longer in Redis: sent again")
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    return len(lost)
+
+
 def prune(now: datetime | None = None) -> int:
-    """The nightly job: delete rows sent more than KEEP_SENT ago, a batch per short
-    transaction (writers never wait behind it); returns how many went."""
+    """The nightly job: delete rows sent or done, written more than KEEP_SENT ago, a batch
+    per short transaction (writers never wait behind it); returns how many went."""
     before = (now or utcnow()) - KEEP_SENT
     total = 0
     while True:
         batch = (select(OutboxEvent.id)
-                 .where(OutboxEvent.status == "sent", OutboxEvent.sent_at < before)
+                 .where(OutboxEvent.status.in_(("sent", "done")),
+                        OutboxEvent.created_at < before)
                  .limit(PRUNE_BATCH))
         deleted = db.session.execute(
             delete(OutboxEvent).where(OutboxEvent.id.in_(batch.scalar_subquery()))
@@ -292,6 +355,6 @@ def backlog() -> dict:
     """Pending events and the age of the oldest, for the admin page."""
     count, oldest = db.session.execute(
         select(func.count(OutboxEvent.id), func.min(OutboxEvent.created_at))
-        .where(OutboxEvent.status != "sent")
+        .where(OutboxEvent.status.not_in(("sent", "done")))
     ).one()
     return {"pending": count, "oldest": oldest}

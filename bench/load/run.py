@@ -543,7 +543,8 @@ def drain(app, redis_url: str, timeout: float) -> dict:
         queue = Queue(app.config["RQ_QUEUE"], connection=connection)
         with app.app_context():
             pending = db.session.scalar(
-                sa.select(sa.func.count(OutboxEvent.id)).where(OutboxEvent.status != "sent"))
+                sa.select(sa.func.count(OutboxEvent.id)).where(
+                    OutboxEvent.status.not_in(("sent", "done"))))
             db.session.remove()
         state = {"outbox": pending, "queued": queue.count,
                  "running": StartedJobRegistry(queue=queue).count,

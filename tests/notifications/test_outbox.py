@@ -77,6 +77,7 @@ def test_giving_writes_an_outbox_row_and_enqueues_a_job_after_commit(
 
     work(rq_app, rq_queue)
     assert thanked(rq_app) == [(hugo.id, kudos_id)]
+    assert events(rq_app) == [(NOTIFY, "done", 0)]  # the job ran: nothing to send again
     assert rq_queue.count == 0
     assert Job.fetch(_only_job_id(rq_app), connection=rq_queue.connection).is_finished
 
@@ -160,7 +161,7 @@ def test_redis_down_requests_succeed_events_wait_and_go_once_when_it_is_back(
         assert queue.count == 0
         work(app, queue)
         assert len(thanked(app)) == 3
-        assert {status for _job, status, _attempts in events(app)} == {"sent"}
+        assert {status for _job, status, _attempts in events(app)} == {"done"}
         queue.connection.close()
     finally:
         use_redis(app, None)
@@ -253,13 +254,13 @@ def test_without_redis_events_run_inline_in_order(app):
         db.session.commit()
         assert outbox.flush() == 3
     assert sample_jobs.ran == ["x", "y", "z"]
-    assert {status for _job, status, _attempts in events(app)} == {"sent"}
+    assert {status for _job, status, _attempts in events(app)} == {"done"}
 
 
 def test_without_redis_a_kudos_notifies_at_once(app, member, hugo):
     kudos_id = thank(app, member, hugo)
     assert thanked(app) == [(hugo.id, kudos_id)]
-    assert events(app) == [(NOTIFY, "sent", 0)]
+    assert events(app) == [(NOTIFY, "done", 0)]
 
 
 def test_a_failing_inline_event_waits_with_its_error_and_holds_nothing_back(
@@ -273,7 +274,7 @@ def test_a_failing_inline_event_waits_with_its_error_and_holds_nothing_back(
         "kind": "kudos"})
     assert response.status_code == 303  # the request does not fail for it
     assert events(app) == [("tests.notifications.sample_jobs:boom", "pending", 1),
-                           (NOTIFY, "sent", 0)]
+                           (NOTIFY, "done", 0)]
     with app.app_context():
         assert db.session.scalar(select(OutboxEvent.last_error).where(
             OutboxEvent.job.like("%boom"))) == "the printer is on fire"
@@ -361,11 +362,46 @@ def test_sent_rows_are_pruned_after_a_week_and_waiting_ones_never(app):
         db.session.commit()
         now = utcnow()
         rows = db.session.scalars(select(OutboxEvent).order_by(OutboxEvent.id)).all()
-        rows[0].status, rows[0].sent_at = "sent", now - outbox.KEEP_SENT - timedelta(hours=1)
-        rows[1].status, rows[1].sent_at = "sent", now - outbox.KEEP_SENT + timedelta(hours=1)
+        rows[0].status = "done"
+        rows[0].created_at = now - outbox.KEEP_SENT - timedelta(hours=1)
+        rows[1].status = "sent"
+        rows[1].created_at = now - outbox.KEEP_SENT + timedelta(hours=1)
         rows[2].created_at = now - timedelta(days=30)
         db.session.commit()
         db.session.info.clear()
         assert outbox.prune(now) == 1
         assert [row.args for row in db.session.scalars(
             select(OutboxEvent).order_by(OutboxEvent.id))] == [["recent sent"], ["old waiting"]]
+
+
+def test_a_job_lost_with_redis_data_is_sent_again_and_runs_once(
+    app, member, hugo, redis_server
+):
+    """Redis restarted without its data after the dispatcher handed a job over: after
+    LOST_AFTER the dispatcher sees the job gone and sends it again; the notification
+    arrives once. A job still in Redis, or one that ran, is left alone."""
+    use_redis(app, redis_server.url)
+    try:
+        kudos_id = thank(app, member, hugo)
+        with app.app_context():
+            assert outbox.dispatch_job() == 1  # confirmed: "sent"
+        redis_server.stop()
+        redis_server.start()  # same port, empty: the job is gone
+        queue = Queue(app.config["RQ_QUEUE"], connection=Redis.from_url(redis_server.url))
+        assert queue.count == 0
+        with app.app_context():
+            assert outbox.dispatch_job() == 0  # too early to call it lost
+            db.session.execute(update(OutboxEvent).values(
+                sent_at=utcnow() - outbox.LOST_AFTER - timedelta(seconds=1)))
+            db.session.commit()
+            assert outbox.dispatch_job() == 1
+        assert events(app) == [(NOTIFY, "sent", 1)]
+        work(app, queue)
+        assert thanked(app) == [(hugo.id, kudos_id)]
+        assert events(app) == [(NOTIFY, "done", 1)]
+        with app.app_context():
+            assert outbox.dispatch_job() == 0  # done: never again
+        assert queue.count == 0
+        queue.connection.close()
+    finally:
+        use_redis(app, None)
