@@ -290,7 +290,11 @@ def run_inline() -> int:
 
 def dispatch_job() -> int:
     """The periodic job: drain the backlog in batches (each batch its own short
-    transaction, so new requests are never blocked behind a long one)."""
+    transaction, so new requests are never blocked behind a long one). Without Redis
+    (`flask run-periodic` from cron), it runs what is waiting inline: events that failed
+    inside their request are tried again."""
+    if redis_connection() is None:
+        return run_inline()
     _reclaim()
     _requeue_lost()
     total = 0

@@ -405,3 +405,16 @@ def test_a_job_lost_with_redis_data_is_sent_again_and_runs_once(
         queue.connection.close()
     finally:
         use_redis(app, None)
+
+
+def test_without_redis_the_periodic_dispatch_tries_failed_events_again(app):
+    """From cron (`flask run-periodic outbox-dispatch`): an event that failed inside its
+    request runs again, inline."""
+    sample_jobs.ran.clear()
+    with app.app_context():
+        outbox.publish(sample_jobs.record, "later")
+        db.session.commit()
+        db.session.info.clear()
+        assert outbox.dispatch_job() == 1
+    assert sample_jobs.ran == ["later"]
+    assert events(app) == [("tests.notifications.sample_jobs:record", "done", 0)]
