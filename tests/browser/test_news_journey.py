@@ -8,8 +8,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import screenshot, sign_in
 from tests.news.helpers import submit
 
 pytestmark = pytest.mark.browser
@@ -20,14 +19,6 @@ DESKTOP = {"width": 1280, "height": 900}
 # "HeadlessChrome", which the click counter rightly takes for a robot.
 VISITOR_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/126.0 Safari/537.36")
-
-
-def sign_in(page, user) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Wall", exact=True)).to_be_visible()
 
 
 @contextmanager

@@ -16,20 +16,11 @@ from kudos.extensions import db
 from kudos.recognition import operations
 from kudos.recognition.models import Kudos, KudosRecipient
 from kudos.sqltypes import utcnow
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-
-
-def sign_in(page, user) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Wall", exact=True)).to_be_visible()
 
 
 def give(app, giver, recipients, message: str) -> int:

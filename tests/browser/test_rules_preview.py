@@ -16,8 +16,7 @@ from kudos.recognition.models import Kudos, KudosRecipient
 from kudos.rules.models import PreviewRun
 from kudos.rules.preview import run_preview
 from kudos.sqltypes import utcnow
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +28,6 @@ THANKS = [
     "Thanks for the onboarding checklist: our new colleague was set up in an hour.",
     "Thank you for staying calm during the outage and keeping everyone informed.",
 ]
-
-
-def sign_in(page, user) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Wall", exact=True)).to_be_visible()
 
 
 def give(giver: User, recipients: list[User], at: datetime, message: str) -> None:
