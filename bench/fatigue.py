@@ -42,6 +42,7 @@ from flask_migrate import upgrade
 from sqlalchemy.pool import NullPool
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import POSTGRES, log  # noqa: E402 (bench/common.py, beside this script)
 from fatigue_series import dataset  # noqa: E402 (the generator sits beside this script)
 
 from kudos import create_app  # noqa: E402
@@ -52,14 +53,8 @@ from kudos.domain.rules import Rules  # noqa: E402
 from kudos.extensions import db  # noqa: E402
 from kudos.sqltypes import utcnow  # noqa: E402
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 EXCLUDE = 7
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
 
 # --- (a) labelled series --------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import uuid
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from common import POSTGRES, percentile  # bench/common.py, beside this script
 from flask_migrate import upgrade
 
 from kudos import create_app
@@ -22,13 +23,6 @@ from kudos.api.operations import create_token
 from kudos.auth.models import User
 from kudos.auth.passwords import check_password, hash_password
 from kudos.extensions import db
-
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
 
 
 def timed(fn, n: int) -> list[float]:

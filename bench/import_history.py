@@ -41,13 +41,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from common import POSTGRES, log  # bench/common.py, beside this script
 from flask_migrate import upgrade
 from sqlalchemy.pool import NullPool
 
 from kudos import create_app
 from kudos.extensions import db
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = str(ROOT / "migrations")
 FLASK = str(Path(sys.executable).parent / "flask")
@@ -56,11 +56,6 @@ WORDS = ["thank", "you", "for", "the", "help", "with", "release,", "review,", "m
          "late", "night", "fix,", "onboarding", "of", "our", "new", "colleague,", "workshop",
          "and", "patience", "—", "merci,", "très", "apprécié"]
 HEADER = ["created_at", "giver_email", "recipient_emails", "message", "value"]
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
 
 def email(person: int) -> str:
     return f"person{person}@import.example"

@@ -35,7 +35,6 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,6 +45,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from common import (  # bench/common.py, beside this script
+    POSTGRES,
+    free_port,
+    log,
+    percentile,
+    start_redis,
+)
 from flask_migrate import upgrade
 from redis import Redis
 
@@ -57,7 +63,6 @@ from kudos.news.models import NewsItem, Relay, RelayClickDay
 from kudos.news.relays import CLICK_KEY
 from kudos.sqltypes import utcnow
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-news"
 ITEMS = 20
@@ -117,17 +122,6 @@ function done(summary, latency, requests)
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
 end
 """
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
-
-
 def ms(values: list[float]) -> str:
     return (f"{statistics.median(values):.1f} | {percentile(values, .95):.1f} | "
             f"{max(values):.1f}")
@@ -135,13 +129,6 @@ def ms(values: list[float]) -> str:
 
 def load() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 def wait_for_app(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
     """Until the server answers the bare redirect (a worker has booted the app)."""
@@ -159,23 +146,6 @@ def wait_for_app(port: int, process: subprocess.Popen, seconds: float = 60) -> N
         finally:
             connection.close()
     raise RuntimeError(f"the app does not answer on port {port}")
-
-
-def start_redis() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except Exception:  # noqa: BLE001 (not up yet)
-            time.sleep(0.05)
-    client.close()
-    return server, f"redis://127.0.0.1:{port}/0"
-
 
 def make_app(database_url: str, redis_url: str):
     return create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": database_url,

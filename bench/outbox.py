@@ -20,7 +20,6 @@ docs/performance.md.
 import argparse
 import json
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from common import POSTGRES, percentile, start_redis  # bench/common.py, beside this script
 from flask_migrate import upgrade
 from redis import Redis
 from rq import Queue, Retry
@@ -42,33 +42,7 @@ from kudos.outbox import OutboxEvent
 from kudos.recognition import operations as recognition
 from kudos.sqltypes import utcnow
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 JOB = "kudos.recognition.jobs:notify_recipients"
-
-
-def percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
-
-
-def start_redis() -> tuple[subprocess.Popen, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except Exception:  # noqa: BLE001 (not up yet)
-            time.sleep(0.05)
-    client.close()
-    return server, f"redis://127.0.0.1:{port}/0"
-
-
 def add_backlog(count: int) -> None:
     """Pending outbox rows, written in bulk (not timed)."""
     now = utcnow()

@@ -20,13 +20,13 @@ import os
 import platform
 import re
 import statistics
-import sys
 import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from common import POSTGRES, log, percentile  # bench/common.py, beside this script
 from flask import Flask
 from flask_migrate import upgrade
 
@@ -37,7 +37,6 @@ from kudos.jobs import queue
 from kudos.permissions import access
 from kudos.sqltypes import UTCDateTime, utcnow
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ADMIN = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT")  # creates and drops
 PASSWORD = "bench password long enough"
 USERS, TEAMS, VALUES = 2000, 50, 8
@@ -51,17 +50,6 @@ SCRATCH = sa.Table(  # the bare view's table, outside the app's metadata
     sa.Column("note", sa.String(200), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
-
-
 def h(expr: str, salt: int) -> str:
     """A portable pseudo-random number in [0, 65536) from an integer (Knuth's multiplicative
     hash, high bits), so that both databases generate the same rows."""

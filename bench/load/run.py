@@ -64,6 +64,7 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 
+from bench.common import POSTGRES, free_port, percentile, wait_for_redis  # noqa: E402
 from kudos import create_app  # noqa: E402
 from kudos.api.operations import TOKEN_PREFIX  # noqa: E402
 from kudos.auth.models import ApiToken, Team, User  # noqa: E402
@@ -72,7 +73,6 @@ from kudos.extensions import db  # noqa: E402
 from kudos.news.models import NewsItem  # noqa: E402
 from kudos.sqltypes import utcnow  # noqa: E402
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 VENV = ROOT / ".venv" / "bin"
 SECRET = "load-bench-" + secrets.token_hex(16)
 TEAMS = 20
@@ -92,19 +92,6 @@ def log(message: str) -> None:
 def load() -> str:
     one, five, _fifteen = os.getloadavg()
     return f"{one:.1f} (5 min {five:.1f})"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
-
-
 # --- the services ------------------------------------------------------------------------
 
 
@@ -137,14 +124,7 @@ class Services:
             ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
              "--dir", str(self.workdir), "--appendonly", "yes", "--save", ""],
             stdout=self._log("redis"), stderr=subprocess.STDOUT, start_new_session=True)
-        client = Redis(port=self.redis_port)
-        for _ in range(200):
-            try:
-                client.ping()
-                break
-            except Exception:  # noqa: BLE001 (not up yet)
-                time.sleep(0.05)
-        client.close()
+        wait_for_redis(self.redis_port, tries=200)
 
     def stop_redis(self) -> None:
         """As an operator stops it (SIGTERM: the append-only file is complete)."""
