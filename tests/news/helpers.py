@@ -13,6 +13,9 @@ from kudos.news import operations, relays
 from kudos.news.models import NewsItem, Relay
 from tests.conftest import login
 
+BROWSER = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+           "Chrome/126.0 Safari/537.36")
+
 
 def make_topic(app, name: str) -> int:
     with app.app_context():
@@ -78,3 +81,9 @@ def news_body(response) -> str:
                       response.get_data(as_text=True), re.S)
     assert found, "the page has no news body"
     return found.group(1)
+
+
+def visit(app, token: str, user_agent: str = BROWSER, ip: str = "198.51.100.20", **kwargs):
+    """A visitor who is not signed in follows a tracked link."""
+    return app.test_client().get(f"/r/{token}", headers={"User-Agent": user_agent},
+                                 environ_base={"REMOTE_ADDR": ip}, **kwargs)

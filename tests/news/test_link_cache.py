@@ -1,58 +1,24 @@
 """The tracked link with Redis: answered from its cached answer without the database, the
 cache forgotten when the item changes, and click counters flushed in batches."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from redis import Redis
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from kudos.extensions import db
 from kudos.news import jobs
 from kudos.news.models import Relay, RelayClickDay
 from kudos.news.relays import CLICK_KEY
 from kudos.sqltypes import utcnow
-from tests.news.helpers import client_for, relay, relay_row, submit
-
-BROWSER = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "Chrome/126.0 Safari/537.36")
-
-
-@pytest.fixture
-def redis_app(app, redis_url):
-    app.config["REDIS_URL"] = redis_url
-    app.extensions.pop("kudos_redis", None)
-    yield app
-    app.config["REDIS_URL"] = None
-    app.extensions.pop("kudos_redis", None)
+from tests.news.helpers import client_for, relay, relay_row, submit, visit
+from tests.recognition.helpers import counting_statements
 
 
 @pytest.fixture
 def lead(make):
     return make.user("Lina Lead", role="lead", email="lina@example.com")
-
-
-@contextmanager
-def statements(app):
-    seen: list[str] = []
-
-    def listen(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
-
-
-def visit(app, token: str, ip: str = "198.51.100.20", user_agent: str = BROWSER):
-    return app.test_client().get(f"/r/{token}", headers={"User-Agent": user_agent},
-                                 environ_base={"REMOTE_ADDR": ip})
-
 
 def test_a_link_followed_again_is_answered_and_counted_without_the_database(
     redis_app, redis_url, lead, member
@@ -60,7 +26,7 @@ def test_a_link_followed_again_is_answered_and_counted_without_the_database(
     news_id = submit(redis_app, lead, "Cached", url="https://example.com/cached")
     relay_id, token = relay(redis_app, member, news_id, "linkedin")
     first = visit(redis_app, token, ip="203.0.113.1")
-    with statements(redis_app) as seen:
+    with counting_statements(redis_app) as seen:
         again = visit(redis_app, token, ip="203.0.113.2")
         visit(redis_app, token, ip="203.0.113.2")  # the same visitor: not counted twice
         visit(redis_app, token, ip="203.0.113.3", user_agent="curl/8.5.0")  # a robot

@@ -4,21 +4,19 @@ audience care, the weekly budget and the reach figures."""
 import base64
 import html
 import re
-from contextlib import contextmanager
 from urllib.parse import parse_qs, parse_qsl, quote, unquote, urlsplit
 
 import pytest
 from redis import Redis
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from kudos.extensions import db
 from kudos.news import jobs
 from kudos.news.models import Relay, RelayClickDay, RelayVisit
 from kudos.sqltypes import utcnow
-from tests.news.helpers import client_for, count, relay, relay_row, submit, text
+from tests.news.helpers import client_for, count, relay, relay_row, submit, text, visit
+from tests.recognition.helpers import counting_statements
 
-BROWSER = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "Chrome/126.0 Safari/537.36")
 PHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
          "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
 STORED = "https://example.com/news/article?id=7&utm_source=newsletter&utm_medium=mail&ref=home"
@@ -32,13 +30,6 @@ def lead(make):
 @pytest.fixture
 def news_id(app, lead):
     return submit(app, lead, "Our team shipped the planner", url=STORED)
-
-
-def visit(app, token: str, user_agent: str = BROWSER, ip: str = "198.51.100.20", **kwargs):
-    """A visitor who is not signed in follows a tracked link."""
-    return app.test_client().get(f"/r/{token}", headers={"User-Agent": user_agent},
-                                 environ_base={"REMOTE_ADDR": ip}, **kwargs)
-
 
 def share_link(response) -> str:
     found = re.search(r'<a href="([^"]+)" role="button"[^>]*class="share-button"',
@@ -274,37 +265,11 @@ def test_no_address_is_stored_only_a_salted_hash(app, member, news_id):
 # --- counting clicks through Redis -----------------------------------------------------------
 
 
-@pytest.fixture
-def redis_app(app, redis_url):
-    app.config["REDIS_URL"] = redis_url
-    app.extensions.pop("kudos_redis", None)
-    yield app
-    app.config["REDIS_URL"] = None
-    app.extensions.pop("kudos_redis", None)
-
-
-@contextmanager
-def statements(app):
-    """Every SQL statement the app sends while the block runs."""
-    seen: list[str] = []
-
-    def listen(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
-
-
 def test_with_redis_the_redirect_writes_nothing_and_the_flush_counts_once(
     redis_app, member, news_id, redis_url
 ):
     relay_id, token = relay(redis_app, member, news_id, "linkedin")
-    with statements(redis_app) as seen:
+    with counting_statements(redis_app) as seen:
         response = visit(redis_app, token, ip="203.0.113.9")
     assert response.status_code == 302
     assert seen, "the redirect reads the relay"
