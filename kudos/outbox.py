@@ -35,7 +35,20 @@ from flask import current_app
 from redis.exceptions import RedisError
 from rq import Queue, Retry
 from rq.job import Job
-from sqlalchemy import JSON, Index, String, delete, event, func, select, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Index,
+    Insert,
+    String,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, object_session
 from werkzeug.utils import import_string
 
@@ -89,11 +102,30 @@ def publish(job: Callable[..., Any], *args: Any) -> OutboxEvent:
     return row
 
 
+def insert_for(job: ColumnElement[str], id_column: ColumnElement[int],
+               now: ColumnElement[datetime]) -> Insert:
+    """An INSERT of one pending event per row of the CTE `id_column` belongs to, with that
+    id as the job's argument, returning the event's id: for a statement that writes its data
+    and their event at once (PostgreSQL). Pass the returned id to `remember`."""
+    table = OutboxEvent.__table__
+    return insert(table).from_select(
+        ["created_at", "job", "args", "status", "attempts"],
+        select(now, job, func.json_build_array(id_column), literal("pending"), literal(0))
+        .select_from(id_column.table),
+    ).returning(table.c.id)
+
+
+def remember(row_id: int, job: str, args: list[Any], session: Session | None = None) -> None:
+    """An event inserted in the current transaction, to hand over to RQ after the commit."""
+    session = session if session is not None else db.session()
+    session.info.setdefault(_INSERTED, []).append((row_id, job, list(args)))
+
+
 @event.listens_for(OutboxEvent, "after_insert")
 def _remember_inserted(_mapper, _connection, row: OutboxEvent) -> None:
     session = object_session(row)
     if session is not None:
-        session.info.setdefault(_INSERTED, []).append((row.id, row.job, list(row.args)))
+        remember(row.id, row.job, row.args, session)
 
 
 @event.listens_for(Session, "after_commit")

@@ -81,7 +81,7 @@ def give_kudos():
         or request.headers.get("Idempotency-Key"),
     )
     try:
-        kudos, created = operations.give(
+        given, created = operations.give(
             current_user, draft, when=lambda at: when_phrase(at, current_user.timezone)
         )
     except operations.Cooldown as refusal:
@@ -93,7 +93,7 @@ def give_kudos():
         if error.field == "work_url":
             error.field = "link_url"
         raise
-    card = queries.load_cards(current_user, [kudos])[0]
+    card = queries.load_cards(current_user, [given.load()])[0]
     return jsonify(kudos_json(card)), 201 if created else 200
 
 

@@ -82,15 +82,17 @@ def user_for_session(token: str) -> User | None:
     """The user of a live session, or None when it ended, expired or the user cannot sign in."""
     if not token:
         return None
+    # The person and their session's two dates: every signed-in request pays this query,
+    # so the session row is not loaded as an object.
     row = db.session.execute(
-        db.select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
+        db.select(User, UserSession.revoked_at, UserSession.expires_at)
+        .join(UserSession, User.id == UserSession.user_id)
         .where(UserSession.token_hash == digest(token))
     ).first()
     if row is None:
         return None
-    session_row, user = row
-    if session_row.revoked_at is not None or session_row.expires_at <= utcnow():
+    user, revoked_at, expires_at = row
+    if revoked_at is not None or expires_at <= utcnow():
         return None
     if not user.is_active:
         return None

@@ -54,10 +54,6 @@ class Kudos(db.Model):
         back_populates="kudos", cascade="all, delete-orphan", order_by="KudosRecipient.id"
     )
 
-    # Set by operations.give for the page that follows (not columns).
-    recipient_names = ()
-    pending = False
-
     @property
     def recipient_users(self) -> list[User]:
         return [r.user for r in self.recipients]

@@ -9,29 +9,28 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kudos import audit, outbox
 from kudos.admin.models import Value
 from kudos.auth.models import User
 from kudos.campaigns.operations import check_taggable
-from kudos.domain.cooldowns import PastGift, Refusal, check_giving
+from kudos.domain.cooldowns import Refusal, check_giving
 from kudos.domain.errors import DomainError, Invalid, NotFound
+from kudos.domain.rules import Rules
 from kudos.extensions import db
-from kudos.recognition import jobs
+from kudos.recognition import giving, jobs
 from kudos.recognition.models import (
     KINDS,
     REACTIONS,
     VISIBILITIES,
     Comment,
     Kudos,
-    KudosAudience,
-    KudosRecipient,
     Reaction,
     Report,
 )
-from kudos.rules import current_rules
+from kudos.rules import rules_from
 from kudos.sqltypes import utcnow
 
 MAX_RECIPIENTS = 10
@@ -89,7 +88,7 @@ def clean_message(text: str | None, field: str = "message", limit: int = MESSAGE
     return text
 
 
-def _recipients(giver: User, ids: list[int]) -> list[User]:
+def _recipient_ids(giver: User, ids: list[int]) -> list[int]:
     try:
         unique = list(dict.fromkeys(int(i) for i in ids))
     except (TypeError, ValueError):
@@ -102,18 +101,12 @@ def _recipients(giver: User, ids: list[int]) -> list[User]:
     if giver.id in unique:
         raise Invalid("recipient_ids", _("Thanking yourself is not possible — but we are sure "
                                          "someone will notice your work."))
-    found = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(unique)))}
-    for user_id in unique:
-        user = found.get(user_id)
-        if user is None or user.erased_at is not None:
-            raise Invalid("recipient_ids", _("One of the colleagues picked does not exist."))
-        if not user.active:
-            raise Invalid("recipient_ids", _("%(name)s no longer has an account here, so "
-                                             "they cannot be picked.", name=user.name))
-    return [found[i] for i in unique]
+    return unique
 
 
 def _validate(giver: User, draft: Draft) -> dict:
+    """The draft's own checks, and the campaign's; what needs the recipients and the value
+    is checked against what `giving.read` finds (`_check_found`)."""
     if draft.kind not in KINDS:
         raise Invalid("kind", _("Please choose between a kudos and a highlight."))
     if draft.visibility not in VISIBILITIES:
@@ -121,20 +114,14 @@ def _validate(giver: User, draft: Draft) -> dict:
     fields = {
         "kind": draft.kind,
         "visibility": draft.visibility,
-        "recipients": _recipients(giver, draft.recipient_ids),
+        "recipient_ids": _recipient_ids(giver, draft.recipient_ids),
         "message": clean_message(draft.message),
-        "value_id": None,
+        "value_id": draft.value_id or None,
         "campaign_id": None,
         "work_title": None,
         "work_url": None,
         "why_it_matters": None,
     }
-    if draft.value_id:
-        value = db.session.get(Value, draft.value_id)
-        if value is None or value.archived_at is not None:
-            raise Invalid("value_id", _("Please choose a value from the list."))
-        fields["value_id"] = value.id
-    fields["campaign_id"] = check_taggable(giver, draft.campaign_id)
     if draft.kind == "highlight":
         title = " ".join((draft.work_title or "").split())
         if not title:
@@ -150,88 +137,106 @@ def _validate(giver: User, draft: Draft) -> dict:
         fields["why_it_matters"] = why or None
     elif draft.work_url:
         fields["work_url"] = check_link(draft.work_url, "work_url")
+    fields["campaign_id"] = check_taggable(giver, draft.campaign_id)
     return fields
 
 
-def _past_gifts(giver_id: int, since: datetime,
-                key: str) -> tuple[list[PastGift], int | None]:
-    """The giver's gifts since `since` (not withdrawn), for the cooldowns; and the kudos
-    already given with this idempotency key, if any, whenever it was: one statement."""
-    same_key = Kudos.idempotency_key == key
-    rows = db.session.execute(
-        select(Kudos.id, Kudos.created_at, Kudos.status, same_key, KudosRecipient.user_id)
-        .join(KudosRecipient, KudosRecipient.kudos_id == Kudos.id)
-        .where(Kudos.giver_id == giver_id, or_(Kudos.created_at >= since, same_key))
-    ).all()
-    gifts: dict[int, tuple[datetime, set[int]]] = {}
-    for kudos_id, created_at, status, is_same, user_id in rows:
-        if is_same:
-            return [], kudos_id
-        if created_at >= since and status != "withdrawn":
-            gifts.setdefault(kudos_id, (created_at, set()))[1].add(user_id)
-    return [PastGift(at, frozenset(ids)) for at, ids in gifts.values()], None
+def _check_found(state: giving.State, ids: list[int], value_id: int | None) -> list:
+    """The picked colleagues as found, in the order picked; Invalid if one cannot be."""
+    for user_id in ids:
+        person = state.people.get(user_id)
+        if person is None or person.gone:
+            raise Invalid("recipient_ids", _("One of the colleagues picked does not exist."))
+        if not person.usable:
+            raise Invalid("recipient_ids", _("%(name)s no longer has an account here, so "
+                                             "they cannot be picked.", name=person.name))
+    if value_id and not state.value_usable:
+        raise Invalid("value_id", _("Please choose a value from the list."))
+    return [state.people[i] for i in ids]
 
 
-def cooldown_message(refusal: Refusal, recipient: User | None, when: str) -> str:
-    if refusal.rule == "pair" and recipient is not None:
+def cooldown_message(refusal: Refusal, recipient_name: str | None, when: str) -> str:
+    if refusal.rule == "pair" and recipient_name is not None:
         return _("You've thanked %(name)s %(count)s times this week — it will mean more "
-                 "%(when)s. Your message is kept.", name=recipient.name,
+                 "%(when)s. Your message is kept.", name=recipient_name,
                  count=refusal.count, when=when)
     return _("You've given %(count)s kudos today — a generous day! You can give more "
              "%(when)s. Your message is kept.", count=refusal.count, when=when)
 
 
+@dataclass
+class Given:
+    """What `give` did: the kudos' id, and what the page that follows says about it."""
+
+    id: int
+    recipient_names: list[str]
+    pending: bool
+
+    def load(self) -> Kudos:
+        return db.session.get(Kudos, self.id)
+
+
+# How far back `give` reads the giver's gifts: the pair window of the rules this process
+# read last (a wider window set by an admin since is read again, once).
+_window_days = Rules().pair_window_days
+
+
 def give(giver: User, draft: Draft, *, now: datetime | None = None,
-         when=None) -> tuple[Kudos, bool]:
-    """Give a kudos or a highlight. Returns (kudos, created); the same idempotency key from
-    the same giver returns the first kudos instead of a second one.
+         when=None) -> tuple[Given, bool]:
+    """Give a kudos or a highlight. Returns (what was given, created); the same idempotency
+    key from the same giver returns the first kudos instead of a second one.
 
     `when(retry_at)` words the moment of a cooldown's end for the message (the view's locale
     and the giver's time zone); a plain ISO date is used without it.
+
+    One read, then one write that happens only if nobody gave as the same person in between
+    (see `giving`); if somebody did, the giver's row is locked and the decision taken again,
+    so concurrent submissions cannot slip past a cap.
     """
+    global _window_days
     fields = _validate(giver, draft)
+    ids = fields.pop("recipient_ids")
     key = (draft.idempotency_key or "").strip()[:64] or uuid.uuid4().hex
     now = now or utcnow()
-    rules = current_rules()
-    # Lock the giver's row first (PostgreSQL: row lock; SQLite: the write lock), so that two
-    # submissions at once are counted one after the other and cannot slip past a cap.
-    db.session.execute(update(User).where(User.id == giver.id).values(last_gave_at=now))
-    since = now - timedelta(days=max(rules.pair_window_days, 2))
-    past, existing_id = _past_gifts(giver.id, since, key)
-    if existing_id is not None:
-        db.session.rollback()
-        return db.session.get(Kudos, existing_id), False
-    refusal = check_giving(now, ZoneInfo(giver.timezone), past,
-                           [u.id for u in fields["recipients"]], rules)
-    if refusal is not None:
-        db.session.rollback()
-        recipient = db.session.get(User, refusal.recipient_id) if refusal.recipient_id else None
-        wording = when(refusal.retry_at) if when else refusal.retry_at.date().isoformat()
-        raise Cooldown(cooldown_message(refusal, recipient, wording), refusal, now)
-
-    recipients = fields.pop("recipients")
-    needs_approval = fields["visibility"] != "recipients" and any(
-        u.approve_kudos for u in recipients
-    )
-    kudos = Kudos(giver_id=giver.id, idempotency_key=key, created_at=now,
-                  status="pending" if needs_approval else "published", **fields)
-    kudos.recipients = [
-        KudosRecipient(user_id=u.id, approved=None if u.approve_kudos else True)
-        for u in recipients
-    ]
-    db.session.add(kudos)
-    db.session.flush()
-    if kudos.visibility == "team":
-        teams = {t for t in [giver.team_id, *(u.team_id for u in recipients)] if t}
-        db.session.add_all(KudosAudience(kudos_id=kudos.id, team_id=t) for t in teams)
-    outbox.publish(jobs.notify_recipients, kudos.id)
-    # Kept past the commit (plain attributes do not expire): the page thanks by name
-    # without reloading the kudos and its recipients.
-    kudos.recipient_names = [u.display_name for u in recipients]
-    kudos.pending = kudos.status == "pending"
+    for locked in (False, True):
+        if locked:
+            db.session.rollback()
+            giving.lock(giver.id, now)
+        window = _window_days
+        state = giving.read(giver.id, ids, fields["value_id"],
+                            now - timedelta(days=max(window, 2)), key)
+        rules = rules_from(state.rules)
+        _window_days = rules.pair_window_days
+        if rules.pair_window_days > window:
+            state = giving.read(giver.id, ids, fields["value_id"],
+                                now - timedelta(days=max(rules.pair_window_days, 2)), key)
+        if state.existing is not None:
+            db.session.rollback()
+            existing_id, status = state.existing
+            people = [p for p in (state.people.get(i) for i in ids) if p is not None]
+            return Given(existing_id, [p.name for p in people], status == "pending"), False
+        recipients = _check_found(state, ids, fields["value_id"])
+        refusal = check_giving(now, ZoneInfo(giver.timezone), state.past, ids, rules)
+        if refusal is not None:
+            db.session.rollback()
+            name = state.people[refusal.recipient_id].name if refusal.recipient_id else None
+            wording = when(refusal.retry_at) if when else refusal.retry_at.date().isoformat()
+            raise Cooldown(cooldown_message(refusal, name, wording), refusal, now)
+        needs_approval = fields["visibility"] != "recipients" and any(
+            p.approve_kudos for p in recipients)
+        fields.update(idempotency_key=key, status="pending" if needs_approval else "published")
+        teams = ({t for t in [giver.team_id, *(p.team_id for p in recipients)] if t}
+                 if fields["visibility"] == "team" else set())
+        kudos_id = giving.write(
+            giver.id, state.last_gave_at, now, fields,
+            {p.id: None if p.approve_kudos else True for p in recipients}, teams)
+        if kudos_id is not None:
+            break
+    else:  # locked, the claim cannot fail: the row is ours until the commit
+        raise RuntimeError("the giver's row changed while locked")
     db.session.commit()
     outbox.flush()
-    return kudos, True
+    return Given(kudos_id, [p.name for p in recipients], needs_approval), True
 
 
 def _own_within_window(actor: User, kudos: Kudos, now: datetime) -> None:

@@ -158,7 +158,7 @@ def give():
             idempotency_key=form.idempotency_key.data,
         )
         try:
-            kudos, _created = operations.give(
+            given, _created = operations.give(
                 current_user, draft, when=lambda at: when_phrase(at, current_user.timezone)
             )
         except operations.Cooldown as refusal:
@@ -166,8 +166,8 @@ def give():
         except Invalid as error:
             apply_error(form, error)
         else:
-            names = ", ".join(kudos.recipient_names)
-            if kudos.pending:
+            names = ", ".join(given.recipient_names)
+            if given.pending:
                 flash(_("Thank you! %(names)s will see it first, and it goes on the wall once "
                         "they approve.", names=names), "success")
             else:

@@ -21,8 +21,22 @@ def current_rules() -> Rules:
     """The rules in force: the defaults, with what admins changed. Read once per request."""
     if has_request_context() and "kudos_rules" in g:
         return g.kudos_rules
-    row = _row()
-    rules = replace(Rules(), **row.values) if row and row.values else Rules()
+    return rules_from(db.session.scalar(_values()))
+
+
+def _values():
+    return select(RuleSet.values).order_by(RuleSet.id).limit(1)
+
+
+def rule_values():
+    """What admins changed, as a scalar subquery: for a statement that reads the rules along
+    with other things, then hands them to `rules_from`."""
+    return _values().scalar_subquery()
+
+
+def rules_from(values: dict | None) -> Rules:
+    """The rules in force given what admins changed (None: nothing), kept for the request."""
+    rules = replace(Rules(), **values) if values else Rules()
     if has_request_context():
         g.kudos_rules = rules
     return rules

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from kudos.auth.models import User
 from kudos.extensions import db
 from kudos.recognition.models import Kudos, KudosRecipient
 from kudos.sqltypes import utcnow
@@ -103,6 +104,17 @@ def test_thanking_two_colleagues_lands_on_the_wall(app, member_client, hugo, lea
         kudos = db.session.scalars(select(Kudos)).one()
         assert (kudos.kind, kudos.visibility, kudos.status) == ("kudos", "company", "published")
         assert {r.user_id for r in kudos.recipients} == {hugo.id, lea.id}
+
+
+def test_giving_changes_nothing_else_about_the_giver(app, member, member_client, hugo):
+    with app.app_context():
+        before = db.session.get(User, member.id)
+        joined, name, email = before.created_at, before.name, before.email
+    assert member_client.post("/kudos", data=form(hugo)).status_code == 303
+    with app.app_context():
+        after = db.session.get(User, member.id)
+        assert (after.created_at, after.name, after.email) == (joined, name, email)
+        assert after.last_gave_at is not None
 
 
 def test_the_colleagues_see_it_on_their_wall_and_profile(app, member_client, hugo, lea):
@@ -271,7 +283,9 @@ def test_the_same_form_sent_twice_gives_one_kudos(app, member_client, hugo):
     second = member_client.post("/kudos", data=data)
     assert first.status_code == second.status_code == 303
     assert count_kudos(app) == 1
-    assert page_text(member_client.get("/")).count("Thank you for the sprint review") == 1
+    wall = page_text(member_client.get("/"))
+    assert wall.count("Thank you for the sprint review") == 1
+    assert "Thank you! Hugo Martin will be glad to read it." in wall  # not "Thank you!  will"
 
 
 def test_two_forms_give_two_kudos(app, member_client, hugo):
