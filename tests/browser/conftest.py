@@ -1,5 +1,6 @@
 """A live server in a thread and Debian's Chromium driven by Playwright."""
 
+import re
 import threading
 from pathlib import Path
 
@@ -62,3 +63,10 @@ def sign_in(page, user) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Wall", exact=True)).to_be_visible()
+
+
+def settled(page, selector: str) -> None:
+    """Wait until htmx has wired the content it swapped into `selector`: it does so when the
+    swap settles, 20 ms later, and a key pressed or a click made sooner does nothing (no
+    person is that quick; a test is)."""
+    expect(page.locator(selector)).not_to_have_class(re.compile("htmx-settling"))

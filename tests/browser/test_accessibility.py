@@ -30,7 +30,7 @@ from kudos.recognition.models import Kudos
 from kudos.rules.models import PreviewRun
 from kudos.rules.preview import run_preview
 from kudos.sqltypes import utcnow
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, settled
 from tests.conftest import PASSWORD
 
 # Every page in two languages with axe: minutes, not seconds, on a 2-core machine.
@@ -88,6 +88,7 @@ def seed(app) -> dict:
             work_title="Night-train guide", work_url="https://intranet.example/guides/night",
             why_it_matters="Travellers stop calling at midnight.", value_id=values[0].id,
             campaign_id=running.id))
+        highlight = highlight.load()
         own, _created = kudos_ops.give(member, kudos_ops.Draft(
             recipient_ids=[colleague.id], message="Thank you for covering my calls on Friday.",
             campaign_id=running.id))
@@ -375,6 +376,7 @@ def test_giving_a_kudos_with_the_keyboard_alone(page, make):
         page.keyboard.type("bru", delay=40)
     option = page.locator("#picker-results").get_by_role("button", name=re.compile("Bruno"))
     expect(option).to_be_visible()
+    settled(page, "#picker-results")
     page.keyboard.press("Tab")
     expect_focus_on(page, option)
     with page.expect_response("**/people/chip/*"):

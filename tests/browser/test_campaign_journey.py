@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kudos.sqltypes import utcnow
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -85,8 +85,11 @@ def test_lead_launches_a_campaign_a_member_takes_part_and_progress_moves(
         search = other.get_by_label("Find colleagues by name or email (up to 10)")
         with other.expect_response("**/people/search?*"):
             search.press_sequentially("bru", delay=30)
-        other.locator("#picker-results").get_by_role(
-            "button", name=re.compile("Bruno Costa")).click()
+        bruno = other.locator("#picker-results").get_by_role(
+            "button", name=re.compile("Bruno Costa"))
+        expect(bruno).to_be_visible()
+        settled(other, "#picker-results")
+        bruno.click()
         expect(other.locator("#chosen").get_by_role("checkbox", name="Bruno Costa")) \
             .to_be_checked()
         other.get_by_label("Your message").fill(

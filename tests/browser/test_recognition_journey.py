@@ -16,7 +16,7 @@ from kudos.extensions import db
 from kudos.recognition import operations
 from kudos.recognition.models import Kudos, KudosRecipient
 from kudos.sqltypes import utcnow
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -73,6 +73,7 @@ def pick(page, typed: str, name: str) -> None:
     results = page.locator("#picker-results")
     option = results.get_by_role("button", name=re.compile(re.escape(name)))
     expect(option).to_be_visible()
+    settled(page, "#picker-results")
     option.click()
     expect(page.locator("#chosen").get_by_role("checkbox", name=name)).to_be_checked()
     expect(option).to_have_count(0)  # taken out of the results once chosen
