@@ -1,6 +1,8 @@
 """Recognition figures: the wall's server time with 1,000 and with 1,000,000 kudos, and the
-cost of giving a kudos next to a bare view that inserts one row, measured in-process (Flask
-test client, no network) on throw-away databases.
+cost of giving a kudos next to a bare view that inserts one row, on throw-away databases.
+The wall is measured in-process (Flask test client, no network); giving twice: in-process,
+then on the same app served by gunicorn (one sync worker, requests over HTTP on 127.0.0.1,
+the bare views in the same app: bench/recognition_app.py).
 
     .venv/bin/python bench/recognition.py [--db postgres|sqlite] [--requests 300]
         [--sizes 1000,1000000] [--explain] [--redis redis://127.0.0.1:6379/12 | --redis '']
@@ -20,36 +22,35 @@ import os
 import platform
 import re
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
+import requests
 import sqlalchemy as sa
-from common import POSTGRES, log, percentile  # bench/common.py, beside this script
+from common import POSTGRES, free_port, log, percentile  # bench/common.py, beside this script
 from flask import Flask
 from flask_migrate import upgrade
+from recognition_app import SCRATCH, bare_views  # the bare views, beside this script
 
 from kudos import create_app
 from kudos.auth.passwords import hash_password
 from kudos.extensions import db
 from kudos.jobs import queue
-from kudos.permissions import access
-from kudos.sqltypes import UTCDateTime, utcnow
 
 ADMIN = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT")  # creates and drops
 PASSWORD = "bench password long enough"
+SECRET = "bench"  # noqa: S105 (a throw-away app's key)
 USERS, TEAMS, VALUES = 2000, 50, 8
 RESERVED = 100  # the last ids give no generated kudos: they are the givers of the giving bench
 VIEWER = 42  # a member of team 43, with a public profile
 SPAN = 2 * 365 * 86400  # two years of kudos
 WARMUP = 30
-SCRATCH = sa.Table(  # the bare view's table, outside the app's metadata
-    "bench_scratch", sa.MetaData(),
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("note", sa.String(200), nullable=False),
-    sa.Column("created_at", UTCDateTime, nullable=False),
-)
 def h(expr: str, salt: int) -> str:
     """A portable pseudo-random number in [0, 65536) from an integer (Knuth's multiplicative
     hash, high bits), so that both databases generate the same rows."""
@@ -175,12 +176,53 @@ def build(app: Flask, n: int, password_hash: str) -> None:
         log(f"  {n:>9,} kudos: analyze in {time.perf_counter() - began:.1f} s")
 
 
-def signed_in(app: Flask, user_id: int):
-    client = app.test_client()
+def signed_in(app: Flask, user_id: int, client=None):
+    """A client signed in as person `user_id`: the app's test client, or `client` (Served)."""
+    client = client or app.test_client()
     response = client.post("/login", data={"email": f"person{user_id}@bench.example",
                                            "password": PASSWORD})
     assert response.status_code == 303, f"person {user_id} could not sign in"
     return client
+
+
+class Served:
+    """A client of the app served by gunicorn, with the test client's `post` (no redirect
+    followed). gunicorn's sync workers close each connection, for every view alike."""
+
+    def __init__(self, base: str):
+        self.base, self.session = base, requests.Session()
+
+    def post(self, path: str, data=None):
+        return self.session.post(self.base + path, data=data, allow_redirects=False)
+
+
+@contextmanager
+def served(url: str, redis_url: str | None, queue_name: str):
+    """gunicorn with one sync worker serving bench/recognition_app.py on the database `url`;
+    yields its base URL."""
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET, KUDOS_RQ_QUEUE=queue_name,
+               KUDOS_SESSION_COOKIE_SECURE="false", KUDOS_RATELIMIT_ENABLED="false",
+               KUDOS_WTF_CSRF_ENABLED="false", REDIS_URL=redis_url or "")
+    bench = Path(__file__).resolve().parent
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--bind",
+         f"127.0.0.1:{port}", "--pythonpath", str(bench), "recognition_app:create()"],
+        cwd=bench.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {server.returncode}")
+            try:
+                requests.get(base + "/login", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def page_urls(client) -> tuple[str, str]:
@@ -248,15 +290,19 @@ def expect(status: int, call):
     return run
 
 
-def giving(app: Flask, n: int) -> tuple[dict[str, list[float]], dict[str, Statements]]:
+def giving(app: Flask, n: int, new_client=None,
+           first: int = 0) -> tuple[dict[str, list[float]], dict[str, Statements]]:
     """POST /kudos by rotating givers (8 each, under the daily cap of 10) to rotating pairs of
-    colleagues (never thrice in a week), next to a bare view that inserts one row."""
+    colleagues (never thrice in a week), next to a bare view that inserts one row. Givers
+    are taken from the reserved ones from index `first`; clients come from `new_client()`
+    (the app's test client by default)."""
     per_giver = 8
-    ids = [i for i in range(USERS - RESERVED + 1, USERS + 1) if i % 100 != 99]
+    new_client = new_client or app.test_client
+    ids = [i for i in range(USERS - RESERVED + 1, USERS + 1) if i % 100 != 99][first:]
     count = math.ceil((n + WARMUP + 1) / per_giver)
     assert count <= len(ids), "too many requests for the reserved givers"
     log(f"  signing in {count} givers")
-    givers = [(i, signed_in(app, i)) for i in ids[:count]]
+    givers = [(i, signed_in(app, i, new_client())) for i in ids[:count]]
     colleagues = iter([i for i in range(1, USERS - RESERVED) if i % 100 != 99 and i % 50 != 17]
                       * 3)
     done = 0
@@ -270,7 +316,7 @@ def giving(app: Flask, n: int) -> tuple[dict[str, list[float]], dict[str, Statem
                 "visibility": "company", "value_id": "1", "idempotency_key": uuid.uuid4().hex}
         return client.post("/kudos", data=data)
 
-    bare, signed = app.test_client(), signed_in(app, VIEWER)
+    bare, signed = new_client(), signed_in(app, VIEWER, new_client())
     calls = {"give": expect(303, give), "bare": expect(204, lambda: bare.post("/bench/insert")),
              "signed": expect(204, lambda: signed.post("/bench/insert-signed-in"))}
     statements = {label: Statements(app, call) for label, call in calls.items()}
@@ -278,18 +324,8 @@ def giving(app: Flask, n: int) -> tuple[dict[str, list[float]], dict[str, Statem
     return alternate(n, calls), statements
 
 
-def bare_views(app: Flask) -> None:
-    """One INSERT and a COMMIT through the app's session; and the same behind the sign-in
-    check every page pays (the session lookup), to tell the two costs apart."""
-
-    def insert_one():
-        db.session.execute(SCRATCH.insert().values(note="one row", created_at=utcnow()))
-        db.session.commit()
-        return "", 204
-
-    app.add_url_rule("/bench/insert", "bench_insert", insert_one, methods=["POST"])
-    app.add_url_rule("/bench/insert-signed-in", "bench_insert_signed_in",
-                     access("user")(insert_one), methods=["POST"])
+def givers_needed(n: int) -> int:
+    return math.ceil((n + WARMUP + 1) / 8)
 
 
 def main() -> None:
@@ -306,12 +342,13 @@ def main() -> None:
     began, load = time.perf_counter(), os.getloadavg()
     password_hash = hash_password(PASSWORD)
 
-    apps, names, queue_name = {}, [], f"kudos_bench_{uuid.uuid4().hex[:8]}"
+    apps, urls, names, queue_name = {}, {}, [], f"kudos_bench_{uuid.uuid4().hex[:8]}"
     try:
         for n in (small, big):
             url, name = make_database(args.db)
+            urls[n] = url
             names += [name] if name else []
-            apps[n] = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+            apps[n] = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url,
                                   "SESSION_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False,
                                   "WTF_CSRF_ENABLED": False, "REDIS_URL": args.redis or None,
                                   "RQ_QUEUE": queue_name})
@@ -331,6 +368,10 @@ def main() -> None:
 
         log("measuring giving")
         give, give_statements = giving(apps[big], args.requests)
+        log("measuring giving on gunicorn")
+        with served(urls[big], args.redis, queue_name) as base:
+            give_served, _counted_in_process_only = giving(
+                apps[big], args.requests, lambda: Served(base), first=givers_needed(args.requests))
     finally:
         for app in apps.values():
             with app.app_context():
@@ -356,12 +397,13 @@ def main() -> None:
             values = wall[n, i]
             print(f"| {label}, {n:,} kudos | {queries[n, i]} | "
                   f"{statistics.median(values):.1f} | {percentile(values, .95):.1f} |")
-    for label, key in (("POST /kudos (give to 2, cooldowns checked)", "give"),
-                       ("bare view: one INSERT + COMMIT", "bare"),
-                       ("bare view behind the sign-in check", "signed")):
-        values = give[key]
-        print(f"| {label} | {give_statements[key]} | {statistics.median(values):.1f} | "
-              f"{percentile(values, .95):.1f} |")
+    for where, results in (("", give), (", served", give_served)):
+        for label, key in (("POST /kudos (give to 2, cooldowns checked)", "give"),
+                           ("bare view: one INSERT + COMMIT", "bare"),
+                           ("bare view behind the sign-in check", "signed")):
+            values = results[key]
+            print(f"| {label}{where} | {give_statements[key]} | "
+                  f"{statistics.median(values):.1f} | {percentile(values, .95):.1f} |")
     print()
     for i, label in ((0, "first page"), (1, "second page")):
         ratio = percentile(wall[big, i], .95) / percentile(wall[small, i], .95)
@@ -374,11 +416,13 @@ def main() -> None:
         print(f"- wall {label}, p95 at {big:,} / p95 at {small:,}: **{ratio:.2f}** "
               f"(target ≤ 1.3); at {big:,} kudos its page query {how}"
               f"{f', {took.group(1)} ms in the database' if took else ''}")
-    for label, q in (("p95", .95), ("p50", .5)):
-        ratio = percentile(give["give"], q) / percentile(give["bare"], q)
-        signed = percentile(give["give"], q) / percentile(give["signed"], q)
-        print(f"- giving / bare insert, {label}: **{ratio:.2f}** (target ≤ 2.5); "
-              f"giving / signed-in bare insert: {signed:.2f}")
+    for where, results in (("in-process (test client)", give),
+                           ("served (gunicorn, 1 sync worker, HTTP)", give_served)):
+        for label, q in (("p95", .95), ("p50", .5)):
+            ratio = percentile(results["give"], q) / percentile(results["bare"], q)
+            signed = percentile(results["give"], q) / percentile(results["signed"], q)
+            print(f"- giving / bare insert, {where}, {label}: **{ratio:.2f}** (target ≤ 2.5); "
+                  f"giving / signed-in bare insert: {signed:.2f}")
 
 
 if __name__ == "__main__":
