@@ -3,26 +3,26 @@ it follows, then moved to RQ by a dispatcher, so that nothing is lost when Redis
 
     outbox.publish(jobs.notify_recipients, kudos.id)   # before commit, same transaction
     db.session.commit()
-    outbox.flush()                                      # after commit: best effort, now
+    outbox.flush()                                      # after commit
 
-Without REDIS_URL, `flush()` runs the events inline, in order. With it, `flush()` hands the
-events its own transaction committed to RQ, from memory (their ids are known since the
-insert), without another statement: a request pays one Redis round trip, not a claim and a
-second commit. Their rows stay `pending` until the periodic `dispatch_job` confirms them:
-it claims pending rows in batches with a conditional UPDATE (and SKIP LOCKED on PostgreSQL,
-so several dispatchers can run at once), marks `sent` those whose RQ job already exists
-(the job id is `outbox-<row id>`), enqueues the others, and marks them sent too. A request
-that died after its commit, or found Redis down, leaves its rows to the dispatcher; a
-dispatcher that dies after enqueuing and before marking rows sent leaves them to be checked
-again. In the rare race where both hand over the same row, the job runs twice: jobs are
-idempotent, so the effect is still once.
+Without REDIS_URL, `flush()` runs the pending events inline, in order. With it, `flush()`
+does nothing: the request has written its event and is done, and the periodic `dispatch_job`
+(every 5 seconds) moves the events to RQ. It claims pending rows in batches with a
+conditional UPDATE (and SKIP LOCKED on PostgreSQL, so several dispatchers can run at once),
+enqueues them in one Redis pipeline as the jobs `outbox-<row id>`, and marks them sent. A
+dispatcher that dies after enqueuing and before marking its rows sent leaves them to be
+claimed again: those whose job already exists in Redis are marked sent without a second job.
+
+Requests used to hand their own events to RQ after their commit, from memory; that was a
+Redis round trip and an RQ job built in every request that writes one (half a millisecond
+of the five that giving a kudos takes), for a notification nobody can see sooner: the bell
+is read once a minute. A few seconds of delay buy cheaper requests and batched hand-overs.
 
 A job that ran marks its row `done` (`run_event`). A row `sent` whose job is no longer in
 Redis after LOST_AFTER (Redis restarted without its data) is sent again by the dispatcher,
 so a notification is not lost with Redis' memory.
 
-    pending -> claimed -> sent -> done      (pending -> done when a request handed it over;
-                                             sent -> pending when Redis lost the job)
+    pending -> claimed -> sent -> done      (sent -> pending when Redis lost the job)
 """
 
 import logging
@@ -42,14 +42,13 @@ from sqlalchemy import (
     Insert,
     String,
     delete,
-    event,
     func,
     insert,
     literal,
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, object_session
+from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.utils import import_string
 
 from kudos.extensions import db
@@ -61,8 +60,9 @@ log = logging.getLogger(__name__)
 BATCH = 500
 RECLAIM_AFTER = timedelta(minutes=5)
 RETRY = Retry(max=3, interval=[10, 60, 300])
-# A finished job's record is what tells the dispatcher that a request already handed its row
-# over: kept a day (RQ's default is 500 s), longer than any pause of the scheduler should be.
+# A finished job's record is what tells the dispatcher that an earlier dispatcher, which died
+# before marking its rows sent, already enqueued one; and what tells the lost-job sweep that
+# Redis still has it: kept a day (RQ's default is 500 s).
 KEEP_FINISHED = 24 * 3600
 # Sent rows are history only (the admin page counts the waiting ones): pruned after a week,
 # in batches, so that the table and its index stay the size of a week's events.
@@ -72,9 +72,6 @@ PRUNE_BATCH = 5000
 # data: sent again. Looked for among the rows sent within the last KEEP_FINISHED only (older
 # ones would have been marked done or are failed jobs an admin sees).
 LOST_AFTER = timedelta(minutes=10)
-# The events of the current transaction, then of the committed ones not yet handed over
-# (session.info keys; a request hands over only its own, a backlog is the dispatcher's).
-_INSERTED, _COMMITTED = "kudos.outbox.inserted", "kudos.outbox.committed"
 
 
 class OutboxEvent(db.Model):
@@ -105,64 +102,22 @@ def publish(job: Callable[..., Any], *args: Any) -> OutboxEvent:
 def insert_for(job: ColumnElement[str], id_column: ColumnElement[int],
                now: ColumnElement[datetime]) -> Insert:
     """An INSERT of one pending event per row of the CTE `id_column` belongs to, with that
-    id as the job's argument, returning the event's id: for a statement that writes its data
-    and their event at once (PostgreSQL). Pass the returned id to `remember`."""
+    id as the job's argument: for a statement that writes its data and their event at once
+    (PostgreSQL)."""
     table = OutboxEvent.__table__
     return insert(table).from_select(
         ["created_at", "job", "args", "status", "attempts"],
         select(now, job, func.json_build_array(id_column), literal("pending"), literal(0))
         .select_from(id_column.table),
-    ).returning(table.c.id)
-
-
-def remember(row_id: int, job: str, args: list[Any], session: Session | None = None) -> None:
-    """An event inserted in the current transaction, to hand over to RQ after the commit."""
-    session = session if session is not None else db.session()
-    session.info.setdefault(_INSERTED, []).append((row_id, job, list(args)))
-
-
-@event.listens_for(OutboxEvent, "after_insert")
-def _remember_inserted(_mapper, _connection, row: OutboxEvent) -> None:
-    session = object_session(row)
-    if session is not None:
-        remember(row.id, row.job, row.args, session)
-
-
-@event.listens_for(Session, "after_commit")
-def _remember_committed(session: Session) -> None:
-    if _INSERTED in session.info:
-        session.info.setdefault(_COMMITTED, []).extend(session.info.pop(_INSERTED))
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_rolled_back(session: Session, _previous) -> None:
-    # Any rollback, a savepoint's included, drops the events not yet committed: those that
-    # do get committed later are the dispatcher's (safe, a few seconds later).
-    session.info.pop(_INSERTED, None)
+    )
 
 
 def flush() -> int:
-    """After a commit: hand the events this session committed to RQ (without Redis: run
-    every pending event inline). Never raises for Redis being down: the rows wait for the
-    dispatcher."""
-    connection = redis_connection()
-    if connection is None:
-        db.session.info.pop(_COMMITTED, None)
+    """After a commit, without Redis: run every pending event inline (returns how many
+    ran). With Redis, nothing: the dispatcher moves the events within seconds."""
+    if redis_connection() is None:
         return run_inline()
-    events = db.session.info.pop(_COMMITTED, [])
-    if not events:
-        return 0
-    try:
-        _enqueue(connection, events)
-    except RedisError as error:
-        log.warning("Redis unavailable, outbox events wait: %s", error)
-        db.session.execute(
-            update(OutboxEvent).where(OutboxEvent.id.in_([row_id for row_id, *_ in events]))
-            .values(attempts=OutboxEvent.attempts + 1, last_error=str(error)[:500])
-        )
-        db.session.commit()
-        return 0
-    return len(events)
+    return 0
 
 
 def _enqueue(connection, events: list[tuple[int, str, list[Any]]]) -> None:
@@ -257,8 +212,9 @@ def _release(token: str, error: str) -> None:
 
 
 def dispatch(limit: int = BATCH) -> int:
-    """Move one batch of pending events to RQ, in order, leaving out those a request already
-    handed over; returns how many rows were confirmed sent."""
+    """Move one batch of pending events to RQ, in order, leaving out those whose job is
+    already there (enqueued by a dispatcher that died before marking them sent); returns how
+    many rows were marked sent."""
     connection = redis_connection()
     token, rows = _claim(limit)
     if not rows:

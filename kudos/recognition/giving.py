@@ -217,23 +217,17 @@ def _write_statement():
     ).cte("new_audiences")
     event = outbox.insert_for(bindparam("job"), new_kudos.c.id,
                               bindparam("now", type_=UTCDateTime())).cte("new_event")
-    return (select(new_kudos.c.id, event.c.id).select_from(new_kudos).join(event, true())
-            .add_cte(recipients, audiences))
+    return select(new_kudos.c.id).add_cte(recipients, audiences, event)
 
 
 def _write_at_once(giver_id, seen, now, row, approvals, teams) -> int | None:
-    job = job_path(jobs.notify_recipients)
-    found = db.session.connection().execute(_write_statement(), {
+    return db.session.connection().execute(_write_statement(), {
         **{f"kudos_{name}": value for name, value in row.items()},
-        "giver_id": giver_id, "seen": seen, "now": now, "job": job,
+        "giver_id": giver_id, "seen": seen, "now": now,
+        "job": job_path(jobs.notify_recipients),
         "user_ids": list(approvals), "approvals": list(approvals.values()),
         "team_ids": sorted(teams),
-    }).first()
-    if found is None:
-        return None
-    kudos_id, event_id = found
-    outbox.remember(event_id, job, [kudos_id])
-    return kudos_id
+    }).scalar()
 
 
 def _write_in_turn(giver_id, seen, now, row, approvals, teams) -> int | None:
@@ -252,5 +246,4 @@ def _write_in_turn(giver_id, seen, now, row, approvals, teams) -> int | None:
         db.session.execute(insert(KudosAudience.__table__),
                            [{"kudos_id": kudos_id, "team_id": t} for t in sorted(teams)])
     outbox.publish(jobs.notify_recipients, kudos_id)
-    db.session.flush()
     return kudos_id
