@@ -1,6 +1,5 @@
 """A live server in a thread and Debian's Chromium driven by Playwright."""
 
-import re
 import threading
 from pathlib import Path
 
@@ -69,4 +68,5 @@ def settled(page, selector: str) -> None:
     """Wait until htmx has wired the content it swapped into `selector`: it does so when the
     swap settles, 20 ms later, and a key pressed or a click made sooner does nothing (no
     person is that quick; a test is)."""
-    expect(page.locator(selector)).not_to_have_class(re.compile("htmx-settling"))
+    unsettled = f"{selector}.htmx-settling, {selector}.htmx-added, {selector} .htmx-added"
+    expect(page.locator(unsettled)).to_have_count(0)
