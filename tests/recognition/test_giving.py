@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from kudos import rules
 from kudos.auth.models import User
 from kudos.extensions import db
+from kudos.recognition import operations
 from kudos.recognition.models import Kudos, KudosRecipient
 from kudos.sqltypes import utcnow
 from tests.recognition.helpers import (
@@ -325,6 +327,23 @@ def test_a_fourth_kudos_is_fine_once_the_oldest_left_the_week(app, member, membe
         give(app, member, hugo, now=now - timedelta(days=days))
     assert member_client.post("/kudos", data=form(hugo)).status_code == 303
     assert count_kudos(app) == 4
+
+
+def test_a_pair_window_widened_by_an_admin_counts_the_older_kudos(
+        app, member, admin, member_client, hugo, monkeypatch):
+    """Giving reads the gifts of the window it last saw (7 days here); a rule set with a
+    wider one makes it read again, wider, before deciding."""
+    with app.app_context():
+        rules.change(db.session.get(User, admin.id), {"pair_window_days": 14}, version=0,
+                     reason="Thanks to the same person count over a fortnight.")
+    now = utcnow()
+    for days in (12, 11, 10):  # outside a week, inside a fortnight
+        give(app, member, hugo, now=now - timedelta(days=days))
+    monkeypatch.setattr(operations, "_window_days", 7)  # as in a process that saw the old rules
+    response = member_client.post("/kudos", data=form(hugo, message="Once more, thank you"))
+    assert response.status_code == 429
+    assert "You've thanked Hugo Martin 3 times" in page_text(response)
+    assert count_kudos(app) == 3
 
 
 def test_the_pair_cooldown_does_not_stop_thanking_someone_else(
