@@ -92,6 +92,7 @@ def test_lead_launches_a_campaign_a_member_takes_part_and_progress_moves(
         bruno.click()
         expect(other.locator("#chosen").get_by_role("checkbox", name="Bruno Costa")) \
             .to_be_checked()
+        settled(other, "#chosen")  # the chip takes the focus when it settles
         other.get_by_label("Your message").fill(
             "Thank you for fixing everyone's bikes at lunch: ten more of us cycle in now.")
         campaign = other.get_by_label("Part of a campaign (optional)")
