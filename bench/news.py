@@ -58,6 +58,7 @@ from redis import Redis
 from kudos import create_app
 from kudos.auth.models import User
 from kudos.extensions import db
+from kudos.jobs import close_redis
 from kudos.news import jobs, operations, relays
 from kudos.news.models import NewsItem, Relay, RelayClickDay
 from kudos.news.relays import CLICK_KEY
@@ -614,9 +615,7 @@ def main() -> None:
         connection.close()
         with app.app_context():
             db.engine.dispose()
-            client = app.extensions.pop("kudos_redis", None)
-            if client is not None:
-                client.close()
+            close_redis(app)
         server.terminate()
         server.wait(timeout=10)
         for attempt in range(3):

@@ -37,7 +37,7 @@ from rq import Queue, Retry
 from kudos import create_app, outbox
 from kudos.auth.models import User
 from kudos.extensions import db
-from kudos.jobs import run
+from kudos.jobs import close_redis, run
 from kudos.outbox import OutboxEvent
 from kudos.recognition import operations as recognition
 from kudos.sqltypes import utcnow
@@ -203,9 +203,7 @@ def main() -> None:
         connection.close()
         with app.app_context():
             db.engine.dispose()
-            client = app.extensions.pop("kudos_redis", None)
-            if client is not None:
-                client.close()
+            close_redis(app)
         if name:
             with admin.connect() as c:
                 c.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))

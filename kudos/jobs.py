@@ -35,6 +35,14 @@ def redis_connection(app: Flask | None = None) -> Redis | None:
     return client
 
 
+def close_redis(app: Flask | None = None) -> None:
+    """Close the app's Redis client, if it has one; the next use opens a new one (from
+    REDIS_URL as it is then)."""
+    client = (app or current_app).extensions.pop("kudos_redis", None)
+    if client is not None:
+        client.close()
+
+
 def queue(app: Flask | None = None) -> Queue | None:
     app = app or current_app
     connection = redis_connection(app)

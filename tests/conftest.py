@@ -20,6 +20,7 @@ from kudos import create_app
 from kudos.auth.models import Team, User
 from kudos.auth.passwords import hash_password
 from kudos.extensions import db, limiter
+from kudos.jobs import close_redis
 
 PASSWORD = "a long and happy password"
 _HASH = hash_password(PASSWORD)
@@ -114,6 +115,21 @@ def redis_url():
     yield REDIS_URL
     client.flushdb()
     client.close()
+
+
+def use_redis(app, url: str | None) -> None:
+    """Point the app at another Redis (or none): the client is rebuilt on next use."""
+    app.config["REDIS_URL"] = url
+    close_redis(app)
+
+
+@pytest.fixture
+def rq_app(app, redis_url):
+    """The app with REDIS_URL set to the test Redis: jobs go through RQ, clicks and cached
+    links through Redis."""
+    use_redis(app, redis_url)
+    yield app
+    use_redis(app, None)
 
 
 class Factory:

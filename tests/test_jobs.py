@@ -24,15 +24,6 @@ def test_without_redis_a_job_runs_at_once(app, make):
         assert db.session.get(Team, team.id).name == "Ventes"
 
 
-@pytest.fixture
-def rq_app(app, redis_url):
-    app.config["REDIS_URL"] = redis_url
-    app.extensions.pop("kudos_redis", None)
-    yield app
-    app.config["REDIS_URL"] = None
-    app.extensions.pop("kudos_redis", None)
-
-
 def test_with_redis_a_job_waits_for_a_worker_then_runs_once(rq_app, make, redis_url):
     team = make.team("Sales")
     with rq_app.app_context():

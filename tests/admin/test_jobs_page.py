@@ -11,9 +11,9 @@ from rq.registry import FailedJobRegistry
 
 from kudos import jobs, outbox
 from kudos.extensions import db
-from tests.conftest import login
+from tests.conftest import login, use_redis
 from tests.notifications import sample_jobs
-from tests.notifications.conftest import free_port, use_redis, work
+from tests.notifications.conftest import free_port, work
 
 
 def text(response) -> str:

@@ -266,33 +266,33 @@ def test_no_address_is_stored_only_a_salted_hash(app, member, news_id):
 
 
 def test_with_redis_the_redirect_writes_nothing_and_the_flush_counts_once(
-    redis_app, member, news_id, redis_url
+    rq_app, member, news_id, redis_url
 ):
-    relay_id, token = relay(redis_app, member, news_id, "linkedin")
-    with counting_statements(redis_app) as seen:
-        response = visit(redis_app, token, ip="203.0.113.9")
+    relay_id, token = relay(rq_app, member, news_id, "linkedin")
+    with counting_statements(rq_app) as seen:
+        response = visit(rq_app, token, ip="203.0.113.9")
     assert response.status_code == 302
     assert seen, "the redirect reads the relay"
     assert all(s.lstrip().upper().startswith("SELECT") for s in seen), seen
-    visit(redis_app, token, ip="203.0.113.9")  # the same visitor again
-    visit(redis_app, token, ip="203.0.113.9", user_agent=PHONE)
-    visit(redis_app, token, ip="203.0.113.9", user_agent="curl/8.5.0")
-    assert relay_row(redis_app, relay_id).clicks == 0
-    assert count(redis_app, RelayVisit.relay_id) == 0
+    visit(rq_app, token, ip="203.0.113.9")  # the same visitor again
+    visit(rq_app, token, ip="203.0.113.9", user_agent=PHONE)
+    visit(rq_app, token, ip="203.0.113.9", user_agent="curl/8.5.0")
+    assert relay_row(rq_app, relay_id).clicks == 0
+    assert count(rq_app, RelayVisit.relay_id) == 0
     keys = [k.decode() for k in Redis.from_url(redis_url).keys("*")]
     assert not any("203.0.113.9" in k for k in keys)
 
-    with redis_app.app_context():
+    with rq_app.app_context():
         assert jobs.flush_clicks() == 2
         assert jobs.flush_clicks() == 0
-    assert relay_row(redis_app, relay_id).clicks == 2
-    with redis_app.app_context():
+    assert relay_row(rq_app, relay_id).clicks == 2
+    with rq_app.app_context():
         assert db.session.get(RelayClickDay, (relay_id, utcnow().date())).clicks == 2
 
-    visit(redis_app, token, ip="203.0.113.10")
-    with redis_app.app_context():
+    visit(rq_app, token, ip="203.0.113.10")
+    with rq_app.app_context():
         assert jobs.flush_clicks() == 1
-    assert relay_row(redis_app, relay_id).clicks == 3
+    assert relay_row(rq_app, relay_id).clicks == 3
 
 
 # --- audience care and the weekly budget -----------------------------------------------------

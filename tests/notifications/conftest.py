@@ -55,22 +55,6 @@ def smtp(app, monkeypatch):
     controller.stop()
 
 
-def use_redis(app, url: str | None) -> None:
-    """Point the app at another Redis (or none): the client is rebuilt on next use."""
-    app.config["REDIS_URL"] = url
-    client = app.extensions.pop("kudos_redis", None)
-    if client is not None:
-        client.close()
-
-
-@pytest.fixture
-def rq_app(app, redis_url):
-    """The app with REDIS_URL set to the test Redis: work goes through RQ."""
-    use_redis(app, redis_url)
-    yield app
-    use_redis(app, None)
-
-
 @pytest.fixture
 def rq_queue(app, redis_url):
     connection = Redis.from_url(redis_url)

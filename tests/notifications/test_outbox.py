@@ -18,8 +18,9 @@ from kudos.notifications.models import Notification
 from kudos.outbox import OutboxEvent
 from kudos.recognition import operations as recognition
 from kudos.sqltypes import utcnow
+from tests.conftest import use_redis
 from tests.notifications import sample_jobs
-from tests.notifications.conftest import use_redis, work
+from tests.notifications.conftest import work
 
 
 @pytest.fixture

@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 from kudos import jobs
 from kudos.extensions import db
 from kudos.notifications.models import Notification
+from tests.conftest import use_redis
 from tests.notifications import sample_jobs
-from tests.notifications.conftest import use_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOW = 3.0  # seconds the sample job sleeps: long enough to be killed in the middle
