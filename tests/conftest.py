@@ -29,10 +29,11 @@ POSTGRES_URL = os.environ.get(
     "KUDOS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 # One Redis database per pytest-xdist worker (gw0 -> 13, gw1 -> 14, …), so that workers
-# running at the same time never empty each other's queues.
+# running at the same time never empty each other's queues. KUDOS_TEST_REDIS names another
+# server (say redis://127.0.0.1:6380) for a second suite running beside this one.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-REDIS_URL = os.environ.get(
-    "KUDOS_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{13 + int(_WORKER[2:] or 0) % 3}"
+REDIS_URL = os.environ.get("KUDOS_TEST_REDIS", "redis://127.0.0.1:6379").rstrip("/") + (
+    f"/{13 + int(_WORKER[2:] or 0) % 3}"
 )
 
 
