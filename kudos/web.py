@@ -13,6 +13,7 @@ from kudos.admin import jobs_views, rules_views  # noqa: F401  (routes of the ad
 from kudos.admin.views import bp as admin_bp
 from kudos.api import (  # noqa: F401  (their routes join the API blueprint)
     campaign_routes,
+    charter_routes,
     insights_routes,
     kudos_routes,
     news_routes,
@@ -21,6 +22,8 @@ from kudos.api.views import bp as api_bp
 from kudos.auth.operations import user_for_session
 from kudos.auth.views import bp as auth_bp
 from kudos.campaigns.views import bp as campaigns_bp
+from kudos.charter import privacy as charter_privacy  # noqa: F401  (export and erasure)
+from kudos.charter.views import bp as charter_bp
 from kudos.cli import register_commands
 from kudos.extensions import login_manager
 from kudos.home.views import bp as home_bp
@@ -94,7 +97,7 @@ class RowId(IntegerConverter):
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RowId  # before the routes are added
     for blueprint in (auth_bp, home_bp, recognition_bp, news_bp, campaigns_bp, insights_bp,
-                      notifications_bp, settings_bp, admin_bp, api_bp):
+                      notifications_bp, settings_bp, admin_bp, charter_bp, api_bp):
         app.register_blueprint(blueprint)
     login_manager.user_loader(user_for_session)
     login_manager.login_view = "auth.login"

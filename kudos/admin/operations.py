@@ -7,6 +7,7 @@ from kudos import audit
 from kudos.admin.models import Topic, Value
 from kudos.auth.models import ROLES, ApiToken, Invitation, Team, User
 from kudos.auth.operations import end_all_sessions
+from kudos.charter.operations import reviewed_subquery as charter_reviewed
 from kudos.domain.errors import Invalid
 from kudos.extensions import db
 from kudos.sqltypes import utcnow
@@ -124,14 +125,16 @@ def setup_checklist() -> list[dict]:
         return (db.select(func.count(model.id)).where(model.archived_at.is_(None))
                 .scalar_subquery())
 
-    teams, values, topics, people, invitations = db.session.execute(
+    teams, values, topics, people, invitations, charter = db.session.execute(
         db.select(live(Team), live(Value), live(Topic),
                   db.select(func.count(User.id)).scalar_subquery(),
-                  db.select(func.count(Invitation.id)).scalar_subquery())
+                  db.select(func.count(Invitation.id)).scalar_subquery(),
+                  charter_reviewed())
     ).one()
     return [
         {"key": "teams", "done": teams > 0},
         {"key": "values", "done": values > 0},
         {"key": "topics", "done": topics > 0},
         {"key": "people", "done": people > 1 or invitations > 0},
+        {"key": "charter", "done": charter > 0},
     ]

@@ -230,6 +230,32 @@ PATHS.update({
     },
 })
 
+LANGUAGE = {"name": "language", "in": "query", "schema": {"type": "string", "enum": ["en", "fr"]},
+            "description": "One of the app's languages; the caller's by default."}
+
+PATHS.update({
+    "/api/v1/charter": {
+        "get": {"summary": "The programme's charter in one language: what being an ambassador "
+                           "means here (reading it is never recorded)",
+                "parameters": [LANGUAGE],
+                "responses": {"200": _ok("The charter", "Charter"),
+                              "401": _error("Not signed in"),
+                              "422": _error("Not one of the app's languages")}},
+    },
+    "/api/v1/admin/charter": {
+        "put": {"summary": "A new version of the charter in one language, made from the version "
+                           "read; audited with the reason. A title or summary left out stays.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/CharterChange"}}}},
+                "responses": {"200": _ok("The new version", "Charter"),
+                              "401": _error("Not signed in"),
+                              "403": _error("Admins only"),
+                              "409": _error("Someone saved another version since that one"),
+                              "422": _error("Invalid field (named in `field`): empty, too long, "
+                                            "or unsafe Markdown")}},
+    },
+})
+
 SCHEMAS = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"],
@@ -266,6 +292,23 @@ SCHEMAS = {
     "KudosPage": {"type": "object", "properties": {
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Kudos"}},
         "next_cursor": {"type": ["string", "null"]}}},
+    "Charter": {"type": "object", "required": ["version", "language", "title", "body_html",
+                                               "updated_at"], "properties": {
+        "version": {"type": "integer", "minimum": 1},
+        "language": {"type": "string"}, "title": {"type": "string"},
+        "summary_html": {"type": "string", "description": "The essentials, for newcomers"},
+        "body_html": {"type": "string", "description": "Sanitised HTML from Markdown"},
+        "updated_at": {"type": ["string", "null"], "format": "date-time",
+                       "description": "null for the default text, never changed"},
+        "is_default": {"type": "boolean"}}},
+    "CharterChange": {"type": "object", "required": ["language", "version", "body", "reason"],
+                      "properties": {
+        "language": {"type": "string", "enum": ["en", "fr"]},
+        "version": {"type": "integer", "description": "The version read (409 when stale)"},
+        "title": {"type": "string", "maxLength": 200},
+        "summary": {"type": "string", "maxLength": 1500, "description": "Markdown"},
+        "body": {"type": "string", "maxLength": 20000, "description": "Markdown"},
+        "reason": {"type": "string", "maxLength": 500}}},
     "NewToken": {"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "token": {"type": "string"},
         "created_at": {"type": "string", "format": "date-time"}}},

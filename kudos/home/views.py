@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import text
 
+from kudos.charter import operations as charter
 from kudos.extensions import db
 from kudos.permissions import access
 
@@ -39,3 +40,12 @@ def healthz():
 def principles():
     """The product's principles, in the reader's language (linked from refusals)."""
     return render_template("home/principles.html")
+
+
+@bp.get("/hints")
+@access("user")
+def hints():
+    """What the first screen says to this person, loaded after the wall (so the wall's own
+    queries stay few): a new version of the charter, once."""
+    notice = charter.notice_for(current_user, charter.language_for())
+    return render_template("home/_hints.html", notice=notice)

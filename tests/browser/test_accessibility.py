@@ -44,6 +44,7 @@ SEVERE = ("serious", "critical")
 NOT_PAGES = {
     "static", "home.healthz", "settings.export", "news.follow_link", "recognition.newer",
     "recognition.search_people", "recognition.chip", "notifications.bell", "news.relayed",
+    "home.hints",
 }
 
 
@@ -170,6 +171,7 @@ def visits(ids: dict) -> list[Visit]:
         Visit(member, "/notifications/", "notifications.index"),
         Visit(member, "/settings/", "settings.index"),
         Visit(member, "/settings/erase", "settings.erase"),
+        Visit(member, "/charter", "charter.page"),
         Visit(member, "/admin/", "admin.index", 403),  # the error page, refusing
         Visit(member, "/no-such-page", None, 404),
         Visit(lead, f"/news/{ids['news']}", "news.item"),  # with the reach figures
@@ -193,6 +195,7 @@ def visits(ids: dict) -> list[Visit]:
         Visit(admin, "/admin/rules", "admin.rules_page"),
         Visit(admin, f"/admin/rules/preview/{ids['run']}", "admin.preview_result"),
         Visit(admin, "/moderation", "recognition.moderation"),
+        Visit(admin, "/admin/charter", "charter.edit"),
         Visit(admin, "/insights/", "insights.index"),  # with the company's phase
         Visit(anonymous, "/login", "auth.login"),
         Visit(anonymous, "/signup", "auth.signup"),

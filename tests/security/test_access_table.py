@@ -27,6 +27,13 @@ ROUTES: dict[str, str] = {
     "home.language": "/language",
     "home.healthz": "/healthz",
     "home.principles": "/principles",
+    "home.hints": "/hints",
+    # charter
+    "charter.page": "/charter",
+    "charter.dismiss": "/charter/notice",
+    "charter.edit": "/admin/charter",
+    "charter.save": "/admin/charter",
+    "charter.reviewed": "/admin/charter/reviewed",
     # recognition
     "recognition.wall": "/",
     "recognition.newer": "/wall/newer",
@@ -135,6 +142,8 @@ ROUTES: dict[str, str] = {
     "api.get_rules": "/api/v1/admin/rules",
     "api.put_rules": "/api/v1/admin/rules",
     "api.preview_rules_api": "/api/v1/admin/rules/preview",
+    "api.get_charter": "/api/v1/charter",
+    "api.put_charter": "/api/v1/admin/charter",
 }
 
 # Routes that need no entry: Flask's static files.

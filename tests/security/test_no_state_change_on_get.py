@@ -33,7 +33,8 @@ SWEPT = [
     "admin.edit_entry", "admin.jobs", "admin.rules_page", "admin.preview_result",
     "api.openapi", "api.me", "api.users", "api.list_tokens", "api.list_kudos", "api.get_kudos",
     "api.notifications", "api.list_news", "api.list_campaigns", "api.campaign_health",
-    "api.fatigue", "api.get_rules",
+    "api.fatigue", "api.get_rules", "home.hints", "charter.page", "charter.edit",
+    "api.get_charter",
 ]
 
 
