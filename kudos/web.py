@@ -36,6 +36,8 @@ from kudos.recognition.views import bp as recognition_bp
 from kudos.recognition.wording import linkify
 from kudos.settings.views import bp as settings_bp
 from kudos.sqltypes import utcnow
+from kudos.welcome import privacy as welcome_privacy  # noqa: F401  (export and erasure)
+from kudos.welcome.views import bp as welcome_bp
 
 HTMX_CONFIG = (
     '{"allowEval":false,"includeIndicatorStyles":false,"historyCacheSize":0,'
@@ -97,7 +99,7 @@ class RowId(IntegerConverter):
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RowId  # before the routes are added
     for blueprint in (auth_bp, home_bp, recognition_bp, news_bp, campaigns_bp, insights_bp,
-                      notifications_bp, settings_bp, admin_bp, charter_bp, api_bp):
+                      notifications_bp, settings_bp, admin_bp, charter_bp, welcome_bp, api_bp):
         app.register_blueprint(blueprint)
     login_manager.user_loader(user_for_session)
     login_manager.login_view = "auth.login"

@@ -14,4 +14,5 @@ PERIODIC = [
     ("click-counts", "kudos.news.jobs:flush_clicks", {"interval": 60}),
     ("fatigue-scan", "kudos.insights.operations:scan_all", {"cron": "15 2 * * *"}),
     ("deferred-nudges", "kudos.insights.gate:deliver_deferred", {"cron": "*/10 * * * *"}),
+    ("first-week-pointers", "kudos.welcome.jobs:first_week_pointers", {"cron": "20 * * * *"}),
 ]

@@ -24,6 +24,7 @@ from kudos.forms import apply_error
 from kudos.jobs import enqueue
 from kudos.mail import mail_enabled, send_email_job
 from kudos.permissions import access
+from kudos.welcome import operations as welcome
 
 bp = Blueprint("auth", __name__)
 
@@ -110,8 +111,9 @@ def accept(token: str):
             if current_user.is_authenticated:
                 logout_user()
             sign_in(user)
+            welcome.start(user)
             flash(_("Welcome to Kudos, %(name)s!", name=user.name), "success")
-            return redirect(url_for("recognition.wall"), code=303)
+            return redirect(url_for("welcome.index"), code=303)
     status = 422 if form.errors else 200
     return render_template("auth/accept.html", form=form, invitation=invitation), status
 

@@ -27,12 +27,16 @@ class Situation:
 @dataclass(frozen=True)
 class Decision:
     decision: str  # send | defer | hold
-    reason: str  # ok | muted | opted_out | backoff | interval | outside_hours
+    reason: str  # ok | muted | opted_out | backoff | interval | outside_hours | expired
     deliver_at: datetime | None = None
 
 
 def decide(now: datetime, situation: Situation, rules: Rules, *,
-           respect_interval: bool = True) -> Decision:
+           respect_interval: bool = True, until: datetime | None = None) -> Decision:
+    """`until`: a nudge that only makes sense before then (a newcomer's first-week pointer)
+    is held rather than sent or deferred past it."""
+    if until is not None and now >= until:
+        return Decision("hold", "expired")
     if situation.opted_out:
         return Decision("hold", "opted_out")
     if situation.muted:
@@ -46,5 +50,8 @@ def decide(now: datetime, situation: Situation, rules: Rules, *,
     ):
         return Decision("hold", "interval")
     if rules.working_hours_only and not in_working_hours(now, situation.rhythm):
-        return Decision("defer", "outside_hours", next_working_moment(now, situation.rhythm))
+        moment = next_working_moment(now, situation.rhythm)
+        if until is not None and moment >= until:
+            return Decision("hold", "expired")
+        return Decision("defer", "outside_hours", moment)
     return Decision("send", "ok", now)

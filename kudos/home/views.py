@@ -7,6 +7,7 @@ from sqlalchemy import text
 from kudos.charter import operations as charter
 from kudos.extensions import db
 from kudos.permissions import access
+from kudos.welcome import operations as welcome
 
 bp = Blueprint("home", __name__)
 
@@ -46,6 +47,9 @@ def principles():
 @access("user")
 def hints():
     """What the first screen says to this person, loaded after the wall (so the wall's own
-    queries stay few): a new version of the charter, once."""
-    notice = charter.notice_for(current_user, charter.language_for())
-    return render_template("home/_hints.html", notice=notice)
+    queries stay few): a welcome left half-way in their first week, to pick up; a new
+    version of the charter, once."""
+    waiting = welcome.waiting(current_user)
+    notice = None if waiting else charter.notice_for(current_user, charter.language_for())
+    return render_template("home/_hints.html", notice=notice, waiting=waiting,
+                           step=welcome.step_number(waiting.step) if waiting else None)

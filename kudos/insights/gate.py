@@ -29,14 +29,22 @@ def situation(user: User, *, muted: bool = False, opted_out: bool = False) -> Si
 
 
 def nudge(user: User, kind: str, key: str, *, now: datetime | None = None,
-          muted: bool = False, **notification) -> Decision:
+          muted: bool = False, respect_interval: bool = True, until: datetime | None = None,
+          **notification) -> Decision:
     """Pass one in-app nudge through the gate: deliver it, defer it, or hold it. Every
-    decision is recorded with its reason."""
+    decision is recorded with its reason. `until`: not after then (see `decide`); both it
+    and `respect_interval` hold for a deferred nudge too, when it comes due."""
     now = now or utcnow()
-    decision = decide(now, situation(user, muted=muted), current_rules())
+    decision = decide(now, situation(user, muted=muted), current_rules(),
+                      respect_interval=respect_interval, until=until)
+    options = {}
+    if not respect_interval:
+        options["respect_interval"] = False
+    if until is not None:
+        options["until"] = until.isoformat()
     row = NudgeDecision(user_id=user.id, kind=kind, decided_at=now, decision=decision.decision,
                         reason=decision.reason, deliver_at=decision.deliver_at,
-                        payload={"key": key, **notification})
+                        payload={"key": key, **notification, **options})
     db.session.add(row)
     db.session.commit()
     if decision.decision == "send":
@@ -64,6 +72,9 @@ def deliver_deferred(now: datetime | None = None) -> int:
             continue
         payload = dict(row.payload)
         key = payload.pop("key")
-        if nudge(user, row.kind, key, now=now, **payload).decision == "send":
+        until = payload.pop("until", None)
+        options = {"respect_interval": payload.pop("respect_interval", True),
+                   "until": datetime.fromisoformat(until) if until else None}
+        if nudge(user, row.kind, key, now=now, **options, **payload).decision == "send":
             sent += 1
     return sent

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from kudos import audit, outbox
 from kudos.admin.models import Topic
@@ -142,6 +142,28 @@ def set_follow(user: User, topic_id: int, follow: bool) -> None:
     if follow:
         db.session.add(TopicFollow(user_id=user.id, topic_id=topic_id))
     db.session.commit()
+
+
+def set_follows(user: User, topic_ids: list[int]) -> None:
+    """Follow exactly these topics (a newcomer's choice in their welcome)."""
+    wanted = set(topic_ids)
+    live = set(db.session.scalars(select(Topic.id).where(Topic.id.in_(wanted),
+                                                        Topic.archived_at.is_(None))))
+    if live != wanted:
+        raise Invalid("topic_ids", _("Please choose topics from the list."))
+    db.session.execute(delete(TopicFollow).where(TopicFollow.user_id == user.id))
+    db.session.add_all(TopicFollow(user_id=user.id, topic_id=t) for t in sorted(live))
+    db.session.commit()
+
+
+def topics_by_followers() -> list[tuple[Topic, int]]:
+    """The live topics, the most followed first, each with how many people follow it."""
+    followers = func.count(TopicFollow.user_id)
+    return db.session.execute(
+        select(Topic, followers).outerjoin(TopicFollow, TopicFollow.topic_id == Topic.id)
+        .where(Topic.archived_at.is_(None)).group_by(Topic.id)
+        .order_by(followers.desc(), Topic.name)
+    ).all()
 
 
 def followed_topic_ids(user: User) -> set[int]:

@@ -11,9 +11,11 @@ from kudos.sqltypes import UTCDateTime, utcnow
 
 # thanked: you received a kudos or highlight; cosigned: someone added their +1 to a kudos you
 # gave or received; commented: a comment on a kudos you gave or received; approval: a kudos
-# about you waits for your approval.
+# about you waits for your approval. pointer_highlight and pointer_news: a newcomer's
+# first-week pointers (a colleague's highlight to applaud, news on a followed topic).
 KINDS = ("thanked", "cosigned", "commented", "approval", "gathered", "proposal_approved",
-         "proposal_declined", "campaign_launched", "phase_changed")
+         "proposal_declined", "campaign_launched", "phase_changed", "pointer_highlight",
+         "pointer_news")
 # Recognition received is never gathered or held back: it is not a nudge.
 RECOGNITION = ("thanked", "approval")
 

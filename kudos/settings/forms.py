@@ -36,15 +36,28 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class ProfileForm(FlaskForm):
-    name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
-    team_id = SelectField(_l("Team"), coerce=int)
+class RhythmForm(FlaskForm):
+    """When and how a person works: their settings, and the last step of their welcome."""
+
     timezone = SelectField(_l("Time zone"), choices=[(tz, tz) for tz in TIMEZONES])
     working_days = CheckboxesField(_l("Working days"), choices=weekday_choices())
     work_start = TimeField(_l("Day starts at"), validators=[DataRequired()])
     work_end = TimeField(_l("Day ends at"), validators=[DataRequired()])
     locale = SelectField(_l("Language"))
     profile_public = BooleanField(_l("Show my profile on the company wall and in search"))
+
+    def validate_work_end(self, field):
+        if self.work_start.data and field.data and field.data <= self.work_start.data:
+            raise ValidationError(_l("The day must end after it starts."))
+
+    def validate_working_days(self, field):
+        if not field.data:
+            raise ValidationError(_l("Pick at least one working day."))
+
+
+class ProfileForm(RhythmForm):
+    name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    team_id = SelectField(_l("Team"), coerce=int)
     approve_kudos = BooleanField(_l("Let me approve kudos about me before they go on the wall"))
     relay_weekly_budget = IntegerField(
         _l("My weekly relay budget (optional)"), validators=[Optional(), NumberRange(1, 50)],
@@ -54,14 +67,6 @@ class ProfileForm(FlaskForm):
     notify_mode = SelectField(_l("Notifications on Kudos"), choices=[
         ("live", _l("Show them as they happen")),
         ("digest", _l("Gather them in my digest (thanks received still show)"))])
-
-    def validate_work_end(self, field):
-        if self.work_start.data and field.data and field.data <= self.work_start.data:
-            raise ValidationError(_l("The day must end after it starts."))
-
-    def validate_working_days(self, field):
-        if not field.data:
-            raise ValidationError(_l("Pick at least one working day."))
 
 
 class PasswordForm(FlaskForm):

@@ -39,17 +39,7 @@ def update_profile(
         team = db.session.get(Team, team_id)
         if team is None or team.archived_at is not None:
             raise Invalid("team_id", _("Please choose a team from the list."))
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid("timezone", _("Please choose a time zone from the list.")) from None
-    days = sorted(set(working_days))
-    if not days or any(d < 1 or d > 7 for d in days):
-        raise Invalid("working_days", _("Pick at least one working day."))
-    start = work_start.hour * 60 + work_start.minute
-    end = work_end.hour * 60 + work_end.minute
-    if end <= start:
-        raise Invalid("work_end", _("The day must end after it starts."))
+    days, start, end = _rhythm(timezone, working_days, work_start, work_end)
     if digest_frequency not in ("daily", "weekly", "never"):
         raise Invalid("digest_frequency", _("Please choose how often from the list."))
     if notify_mode not in ("live", "digest"):
@@ -57,8 +47,7 @@ def update_profile(
     if relay_weekly_budget is not None and not 1 <= relay_weekly_budget <= 50:
         raise Invalid("relay_weekly_budget", _("Choose a number from 1 to 50, or leave it "
                                                "empty."))
-    if locale not in (None, *LOCALES):
-        raise Invalid("locale", _("Please choose a language from the list."))
+    _check_locale(locale)
     user.name = name
     user.team_id = team_id
     user.timezone = timezone
@@ -73,6 +62,41 @@ def update_profile(
         user.notify_mode = notify_mode
         user.gathered_at = None
     db.session.commit()
+
+
+def update_rhythm(user: User, *, timezone: str, working_days: list[int], work_start: time,
+                  work_end: time, locale: str | None, profile_public: bool) -> None:
+    """A newcomer's working days, hours and time zone, language and visibility (the last
+    step of their welcome): the same checks as the settings page."""
+    days, start, end = _rhythm(timezone, working_days, work_start, work_end)
+    _check_locale(locale)
+    user.timezone = timezone
+    user.working_days = ",".join(str(d) for d in days)
+    user.work_start_minute, user.work_end_minute = start, end
+    user.locale = locale
+    user.profile_public = profile_public
+    db.session.commit()
+
+
+def _rhythm(timezone: str, working_days: list[int], work_start: time,
+            work_end: time) -> tuple[list[int], int, int]:
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid("timezone", _("Please choose a time zone from the list.")) from None
+    days = sorted(set(working_days))
+    if not days or any(d < 1 or d > 7 for d in days):
+        raise Invalid("working_days", _("Pick at least one working day."))
+    start = work_start.hour * 60 + work_start.minute
+    end = work_end.hour * 60 + work_end.minute
+    if end <= start:
+        raise Invalid("work_end", _("The day must end after it starts."))
+    return days, start, end
+
+
+def _check_locale(locale: str | None) -> None:
+    if locale not in (None, *LOCALES):
+        raise Invalid("locale", _("Please choose a language from the list."))
 
 
 def export_data(user: User) -> dict:

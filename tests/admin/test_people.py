@@ -132,7 +132,7 @@ def test_accepting_an_invitation_creates_the_account_and_signs_in(app, admin_cli
     response = browser.post(f"/invite/{token}", data={"name": "Newt Person",
                                                       "password": NEW_PASSWORD})
     assert response.status_code == 303
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/welcome/"  # a short, skippable welcome first
     assert browser.get("/").status_code == 200
     assert browser.get("/api/v1/me").get_json()["name"] == "Newt Person"
 

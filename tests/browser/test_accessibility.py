@@ -172,6 +172,9 @@ def visits(ids: dict) -> list[Visit]:
         Visit(member, "/settings/", "settings.index"),
         Visit(member, "/settings/erase", "settings.erase"),
         Visit(member, "/charter", "charter.page"),
+        Visit(member, "/welcome/", "welcome.index"),
+        Visit(member, "/welcome/topics", "welcome.step"),
+        Visit(member, "/welcome/rhythm", "welcome.step"),
         Visit(member, "/admin/", "admin.index", 403),  # the error page, refusing
         Visit(member, "/no-such-page", None, 404),
         Visit(lead, f"/news/{ids['news']}", "news.item"),  # with the reach figures

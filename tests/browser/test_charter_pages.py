@@ -8,26 +8,15 @@ from kudos.auth.models import User
 from kudos.charter import operations
 from kudos.extensions import db
 from kudos.sqltypes import utcnow
-from tests.browser.conftest import ARTIFACTS, screenshot, sign_in
+from tests.browser.conftest import sign_in
+from tests.browser.shots import shoot
 
 pytestmark = pytest.mark.browser
-
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
-
 
 def set_locale(app, user, locale: str) -> None:
     with app.app_context():
         db.session.get(User, user.id).locale = locale
         db.session.commit()
-
-
-def shoot(page, name: str) -> None:
-    """The whole page at both widths, and the phone's first screen as it is seen."""
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        screenshot(page, f"{name}-{size}")
-    page.screenshot(path=str(ARTIFACTS / f"{name}-phone-first-screen.png"))
-    page.set_viewport_size(SIZES["desktop"])
 
 
 def test_the_charter_reads_well_in_both_languages_and_widths(page, app, make):

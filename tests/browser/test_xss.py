@@ -40,7 +40,7 @@ ALL = " ".join(PAYLOADS)
 PLANTED = ("script:not([src]), img[src='x'], [onerror], [hx-get='/logout'], [hx-on\\:click], "
            "a[href^='javascript' i], [hx-trigger='load']")
 # Requests a page may make besides itself: its assets and the fragments it polls.
-ALLOWED_PREFIXES = ("/static/", "/notifications/bell", "/news/relayed", "/wall/newer")
+ALLOWED_PREFIXES = ("/static/", "/notifications/bell", "/news/relayed", "/wall/newer", "/hints")
 
 
 def plant(app) -> dict:

@@ -239,3 +239,29 @@ def test_without_working_hours_only_the_other_holds_still_apply():
     assert decide(night, Situation(PARIS, muted=True), rules).reason == "muted"
     assert decide(night, Situation(PARIS, last_nudged_at=night - timedelta(days=1)),
                   rules).reason == "interval"
+
+
+# --- a nudge that only makes sense until a moment (a newcomer's first-week pointers) ----------
+
+
+def test_a_nudge_past_its_moment_is_held_as_expired():
+    until = TUESDAY_10_PARIS
+    assert decide(TUESDAY_10_PARIS, Situation(PARIS), RULES, until=until) == Decision(
+        "hold", "expired")
+    assert decide(TUESDAY_10_PARIS, Situation(PARIS), RULES,
+                  until=until + timedelta(minutes=1)).decision == "send"
+
+
+def test_a_nudge_that_would_wait_past_its_moment_is_held_not_deferred():
+    friday_evening = at("Europe/Paris", 2026, 3, 13, 19, 0)
+    monday_nine = at("Europe/Paris", 2026, 3, 16, 9, 0)
+    assert decide(friday_evening, Situation(PARIS), RULES, until=monday_nine) == Decision(
+        "hold", "expired")
+    later = decide(friday_evening, Situation(PARIS), RULES,
+                   until=monday_nine + timedelta(hours=1))
+    assert (later.decision, later.deliver_at) == ("defer", monday_nine)
+
+
+def test_an_expired_nudge_is_held_before_any_other_reason():
+    muted = Situation(PARIS, muted=True)
+    assert decide(TUESDAY_10_PARIS, muted, RULES, until=TUESDAY_10_PARIS).reason == "expired"

@@ -28,6 +28,11 @@ ROUTES: dict[str, str] = {
     "home.healthz": "/healthz",
     "home.principles": "/principles",
     "home.hints": "/hints",
+    # welcome
+    "welcome.index": "/welcome/",
+    "welcome.step": "/welcome/charter",
+    "welcome.save": "/welcome/charter",
+    "welcome.skip": "/welcome/skip",
     # charter
     "charter.page": "/charter",
     "charter.dismiss": "/charter/notice",

@@ -45,3 +45,11 @@ document.addEventListener("click", function (event) {
     bySelection();
   }
 });
+// The welcome's time zone is filled in from the browser's own (the person can change it):
+// a select marked data-browser-timezone takes it when it is one of the choices.
+document.querySelectorAll("select[data-browser-timezone]").forEach(function (select) {
+  var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && Array.prototype.some.call(select.options, function (o) { return o.value === zone; })) {
+    select.value = zone;
+  }
+});
