@@ -32,6 +32,7 @@ from kudos.insights.views import bp as insights_bp
 from kudos.news.views import bp as news_bp
 from kudos.notifications.views import bp as notifications_bp
 from kudos.recognition import privacy  # noqa: F401  (connects export and erasure)
+from kudos.recognition.queries import masks
 from kudos.recognition.views import bp as recognition_bp
 from kudos.recognition.wording import linkify
 from kudos.settings.views import bp as settings_bp
@@ -69,6 +70,8 @@ def _template_globals() -> dict:
         "htmx_config": HTMX_CONFIG,
         "current_locale": lambda: str(get_locale()),
         "languages": current_app.config["LANGUAGES"],
+        # Names outside a kudos card (relays on the wall): a hidden profile is "a colleague".
+        "masked": lambda person: masks(current_user, person),
     }
 
 

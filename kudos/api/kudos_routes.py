@@ -20,7 +20,11 @@ from kudos.recognition.models import Kudos
 from kudos.recognition.wording import when_phrase
 
 
-def _person(user) -> dict:
+def _person(user, card: queries.Card | None = None) -> dict:
+    """A person as the API names them; on a kudos, masked as the pages mask them (no id, so
+    that nobody can look the person up): `queries.masked_people`."""
+    if card is not None and not card.shows(user):
+        return {"id": None, "name": _("a colleague")}
     return {"id": user.id, "name": user.display_name}
 
 
@@ -30,8 +34,8 @@ def kudos_json(card: queries.Card) -> dict:
         "id": k.id,
         "kind": k.kind,
         "message": k.message,
-        "giver": _person(k.giver),
-        "recipients": [_person(u) for u in k.recipient_users],
+        "giver": _person(k.giver, card),
+        "recipients": [_person(u, card) for u in k.recipient_users],
         "value": {"id": k.value.id, "name": k.value.name} if k.value else None,
         "visibility": k.visibility,
         "status": k.status,
@@ -42,7 +46,7 @@ def kudos_json(card: queries.Card) -> dict:
         "edited_at": k.edited_at.isoformat() if k.edited_at else None,
         "reactions": {"applause": card.applause, "plus_one": card.plus_ones,
                       "mine": sorted(card.my_reactions)},
-        "comments": [{"id": c.id, "author": _person(c.author), "body": c.body,
+        "comments": [{"id": c.id, "author": _person(c.author, card), "body": c.body,
                       "created_at": c.created_at.isoformat()} for c in card.comments],
     }
 

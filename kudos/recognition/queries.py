@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, literal, not_, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from kudos.admin.models import Value
@@ -48,15 +49,11 @@ def visible_to(viewer: User):
     """The SQL condition for kudos `viewer` may see.
 
     - their own (given or received), published or waiting for approval;
-    - published company-wide kudos, and team kudos of their team, unless a recipient hid
-      their profile (then only the people involved see it).
+    - published company-wide kudos, and team kudos of their team.
+
+    A hidden profile never hides a kudos: its owner's name is masked instead (see
+    `masked_people`), so that one person's choice does not take thanks away from the others.
     """
-    hidden_recipient = aliased(User)
-    someone_hidden = _any(
-        KudosRecipient.kudos_id == Kudos.id,
-        hidden_recipient.id == KudosRecipient.user_id,
-        hidden_recipient.profile_public.is_(False),
-    )
     in_audience = or_(
         Kudos.visibility == "company",
         and_(
@@ -64,9 +61,33 @@ def visible_to(viewer: User):
             _any(KudosAudience.kudos_id == Kudos.id, KudosAudience.team_id == viewer.team_id),
         ),
     )
-    public = and_(Kudos.status == "published", in_audience, not_(someone_hidden))
+    public = and_(Kudos.status == "published", in_audience)
     mine = and_(Kudos.status.in_(("published", "pending")), _involves(viewer.id))
     return or_(public, mine)
+
+
+def masks(viewer: User, person: User | None) -> bool:
+    """True when `viewer` sees `person` as "a colleague": `person` hid their profile, and is
+    not the viewer (everyone sees their own name). Erased accounts are signed "a former
+    colleague" by `User.display_name` instead."""
+    return (person is not None and not person.profile_public and person.erased_at is None
+            and person.id != viewer.id)
+
+
+def masked_people(viewer: User, kudos: Kudos, comments: Iterable[Comment] = ()) -> frozenset[int]:
+    """The one rule for names on a kudos: the ids of the people `viewer` sees as "a colleague".
+
+    Someone who hid their profile (giver, recipient or commenter) is masked for everyone but
+    themselves and the people the kudos is about (its giver and recipients, who are told by
+    name in their notifications anyway). An erased account is not masked: it is already
+    signed "a former colleague". Pages, the API and any cache of a card key on this set.
+    """
+    involved = kudos.giver_id == viewer.id or any(
+        r.user_id == viewer.id for r in kudos.recipients)
+    if involved:
+        return frozenset()
+    people = [kudos.giver, *kudos.recipient_users, *(c.author for c in comments)]
+    return frozenset(p.id for p in people if masks(viewer, p))
 
 
 def can_see(viewer: User, kudos: Kudos) -> bool:
@@ -97,6 +118,12 @@ class Card:
     plus_ones: int = 0
     my_reactions: set[str] = field(default_factory=set)
     comments: list[Comment] = field(default_factory=list)
+    # Who the viewer sees as "a colleague" on this card (`masked_people`).
+    masked: frozenset[int] = frozenset()
+
+    def shows(self, user: User) -> bool:
+        """True when the viewer may see `user`'s name (and link to their profile) here."""
+        return user.id not in self.masked
 
 
 def wall_query(viewer: User, filters: Filters):
@@ -177,6 +204,8 @@ def load_cards(viewer: User, rows: list[Kudos]) -> list[Card]:
     ).all()
     for comment in comments:
         cards[comment.kudos_id].comments.append(comment)
+    for card in cards.values():
+        card.masked = masked_people(viewer, card.kudos, card.comments)
     return [cards[k.id] for k in rows]
 
 

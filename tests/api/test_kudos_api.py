@@ -295,15 +295,35 @@ def test_bad_paging_is_a_validation_error(api, awa_auth, hugo, lea, app, query):
 
 def test_the_feed_shows_only_what_the_caller_may_see(app, api, make, member, awa_auth, hugo,
                                                       lea):
-    quiet = make.user("Quinn Quiet", profile_public=False)
     public = give(app, hugo, lea, message="Public")
     give(app, hugo, lea, message="Private", visibility="recipients")
-    give(app, hugo, quiet, message="About a hidden profile")
     ids = [item["id"] for item in api.get("/api/v1/kudos", headers=awa_auth).get_json()["items"]]
     assert ids == [public]
     lea_ids = [item["id"] for item in api.get(
         "/api/v1/kudos", headers=token_for(app, lea)).get_json()["items"]]
     assert len(lea_ids) == 2
+
+
+def test_a_hidden_profile_is_masked_in_the_feed_and_the_kudos_stays(app, api, make, member,
+                                                                    awa_auth, hugo, lea):
+    quiet = make.user("Quinn Quiet")
+    kudos_id = give(app, hugo, quiet, lea, message="About a hidden profile")
+    api.post(f"/api/v1/kudos/{kudos_id}/comments", headers=token_for(app, quiet),
+             json={"body": "Thank you!"})
+    with app.app_context():
+        db.session.get(User, quiet.id).profile_public = False
+        db.session.commit()
+    masked = {"id": None, "name": "a colleague"}
+    feed = api.get("/api/v1/kudos", headers=awa_auth).get_json()["items"]
+    assert [item["id"] for item in feed] == [kudos_id]
+    one = api.get(f"/api/v1/kudos/{kudos_id}", headers=awa_auth).get_json()
+    for body in (feed[0], one):
+        assert body["recipients"] == [masked, {"id": lea.id, "name": "Lea Moreau"}]
+        assert body["comments"][0]["author"] == masked
+        assert "Quinn" not in str(body)
+    own = api.get(f"/api/v1/kudos/{kudos_id}", headers=token_for(app, quiet)).get_json()
+    assert own["recipients"][0] == {"id": quiet.id, "name": "Quinn Quiet"}
+    assert own["comments"][0]["author"] == {"id": quiet.id, "name": "Quinn Quiet"}
 
 
 def test_one_kudos_with_recipients_reactions_and_comments(app, api, member, awa_auth, hugo,

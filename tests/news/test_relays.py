@@ -126,6 +126,20 @@ def test_an_internal_relay_with_a_comment_shows_on_the_item_and_in_the_relayed_s
     assert f"/news/{news_id}" in strip
 
 
+def test_an_internal_relay_by_someone_with_a_hidden_profile_is_signed_a_colleague(
+    app, make, news_id
+):
+    quiet = make.user("Quinn Quiet", profile_public=False)
+    relay(app, quiet, news_id, "internal", "Worth a read!")
+    colleague = client_for(app, make.user("Bruno"))
+    for url in (f"/news/{news_id}", "/news/relayed"):
+        page = colleague.get(url).get_data(as_text=True)
+        assert "Worth a read!" in page and "<strong>a colleague</strong>" in page, url
+        assert "Quinn Quiet" not in page, url
+    assert "<strong>Quinn Quiet</strong>" in client_for(app, quiet).get(
+        "/news/relayed").get_data(as_text=True)
+
+
 def test_a_comment_goes_only_with_an_internal_relay(app, member_client, news_id):
     member_client.post(f"/news/{news_id}/relays",
                        data={"channel": "linkedin", "comment": "My own words"})

@@ -6,11 +6,13 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from kudos.audit import AuditLog
+from kudos.auth.models import User
 from kudos.extensions import db
-from kudos.recognition.models import Report
+from kudos.recognition import queries
+from kudos.recognition.models import Kudos, Report
 from kudos.sqltypes import utcnow
 from tests.recognition.helpers import (
     client_for,
@@ -96,15 +98,73 @@ def test_a_team_kudos_is_seen_by_the_teams_of_giver_and_recipients(app, make, te
     assert "Seen by our teams" in page_text(detail)
 
 
-def test_a_kudos_about_a_hidden_profile_stays_off_other_walls(app, make, member, people):
-    quiet = make.user("Quinn Quiet", email="quinn@example.com", profile_public=False)
-    kudos_id = give(app, member, quiet, people["hugo"], message="Thanks to the quiet one")
+def hide_profile(app, user) -> None:
+    """The person unticks "Show my profile" after the kudos was given."""
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == user.id).values(profile_public=False))
+        db.session.commit()
+
+
+def test_a_recipient_who_hides_their_profile_is_masked_and_the_kudos_stays_for_everyone(
+        app, make, member, people):
+    quiet = make.user("Quinn Quiet", email="quinn@example.com")
+    others = [make.user(f"Colleague Number{n}") for n in range(8)]
+    kudos_id = give(app, member, quiet, people["hugo"], *others,
+                    message="Thanks to the ten of you")
+    hide_profile(app, quiet)
     lea = client_for(app, people["lea"])
-    assert "Thanks to the quiet one" not in page_text(lea.get("/"))
-    assert lea.get(f"/kudos/{kudos_id}").status_code == 404
-    assert "Thanks to the quiet one" not in page_text(lea.get(f"/people/{people['hugo'].id}"))
-    for person in (member, quiet, people["hugo"]):
-        assert "Thanks to the quiet one" in page_text(client_for(app, person).get("/"))
+    for url in ("/", f"/kudos/{kudos_id}", f"/people/{people['hugo'].id}"):
+        response = lea.get(url)
+        assert response.status_code == 200, url
+        text = page_text(response)
+        assert "Thanks to the ten of you" in text, url
+        assert "Quinn Quiet" not in text and "quinn@" not in text, url
+        assert f"/people/{quiet.id}\"" not in response.get_data(as_text=True), url
+        assert "a colleague" in text, url
+        assert "Hugo Martin" in text and all(o.name in text for o in others), url
+    assert kudos_id in card_ids(lea.get("/"))
+    # The hidden person sees their own name; the giver and the others thanked see every name.
+    for person in (quiet, member, people["hugo"]):
+        text = page_text(client_for(app, person).get(f"/kudos/{kudos_id}"))
+        assert "Quinn Quiet" in text, person.name
+    # Search still leaves the hidden profile out.
+    assert "Quinn Quiet" not in page_text(lea.get("/people/search?q=Quinn"))
+
+
+def test_a_comment_by_someone_with_a_hidden_profile_is_signed_a_colleague_for_others(
+        app, make, member, people):
+    quiet = make.user("Quinn Quiet", email="quinn@example.com")
+    kudos_id = give(app, member, people["hugo"], message="For the release")
+    comment(app, quiet, kudos_id, "Well deserved, from me")
+    hide_profile(app, quiet)
+    for url in ("/", f"/kudos/{kudos_id}"):
+        text = page_text(client_for(app, people["lea"]).get(url))
+        assert "a colleague Well deserved, from me" in text
+        assert "Quinn Quiet" not in text
+    assert "Quinn Quiet Well deserved" in page_text(
+        client_for(app, quiet).get(f"/kudos/{kudos_id}"))
+    # The people the kudos is about are told who commented: they see the name on it too.
+    assert "Quinn Quiet Well deserved" in page_text(
+        client_for(app, people["hugo"]).get(f"/kudos/{kudos_id}"))
+
+
+def test_the_masking_rule_is_one_function_of_the_viewer_and_the_card(app, make, member,
+                                                                      people):
+    quiet = make.user("Quinn Quiet", email="quinn@example.com")
+    kudos_id = give(app, member, quiet, people["hugo"], message="For the two of you")
+    comment(app, people["zoe"], kudos_id, "Bravo")
+    hide_profile(app, quiet)
+    with app.app_context():
+        kudos = db.session.get(Kudos, kudos_id)
+
+        def masked(person):
+            viewer = db.session.get(User, person.id)
+            return queries.load_cards(viewer, [kudos])[0].masked
+
+        assert masked(people["lea"]) == frozenset({quiet.id})
+        assert masked(people["zoe"]) == frozenset({quiet.id})
+        assert masked(quiet) == frozenset()
+        assert masked(member) == frozenset() and masked(people["hugo"]) == frozenset()
 
 
 def test_a_giver_with_a_hidden_profile_is_shown_as_a_colleague_to_others(app, make, people):
