@@ -169,6 +169,11 @@ def delete_kudos(kudos_id: int):
     """The giver withdraws within the edit window; an admin hides (a reason is required).
     Nothing is physically deleted."""
     kudos = _visible_kudos(kudos_id)
+    if not current_user.is_admin and kudos.giver_id != current_user.id:
+        # The caller reads it, so it exists for them: say why not rather than "not found".
+        raise ApiError(403, _("Only its giver can withdraw a kudos, within 15 minutes of "
+                              "giving it. If something is wrong with it, report it and an "
+                              "admin will look at it."))
     if current_user.is_admin and kudos.giver_id != current_user.id:
         data = request.get_json(silent=True) or {}
         reason = data.get("reason") if isinstance(data, dict) else None

@@ -428,11 +428,22 @@ def test_the_giver_cannot_withdraw_after_the_window(app, api, member, awa_auth, 
     assert kudos_row(app, kudos_id).status == "published"
 
 
-def test_someone_else_cannot_withdraw(app, api, member, awa_auth, hugo, lea):
+def test_someone_who_reads_it_but_did_not_give_it_is_forbidden_to_withdraw(app, api, member,
+                                                                           awa_auth, hugo, lea):
     kudos_id = give(app, hugo, lea)
+    # The recipient and a colleague both read it: it exists for them, so 403 says why.
+    for auth in (token_for(app, lea), awa_auth):
+        assert api.get(f"/api/v1/kudos/{kudos_id}", headers=auth).status_code == 200
+        error = assert_error(api.delete(f"/api/v1/kudos/{kudos_id}", headers=auth), 403,
+                             "forbidden")
+        assert "giver" in error["message"]
+    assert kudos_row(app, kudos_id).status == "published"
+
+
+def test_someone_who_cannot_read_it_gets_not_found_when_withdrawing(app, api, awa_auth, hugo,
+                                                                     lea):
+    kudos_id = give(app, hugo, lea, visibility="recipients")
     assert_error(api.delete(f"/api/v1/kudos/{kudos_id}", headers=awa_auth), 404, "not_found")
-    assert_error(api.delete(f"/api/v1/kudos/{kudos_id}", headers=token_for(app, lea)), 404,
-                 "not_found")
     assert kudos_row(app, kudos_id).status == "published"
 
 

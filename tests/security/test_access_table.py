@@ -3,7 +3,8 @@ and the lead of team A, an admin).
 
 The expected outcome comes from the level the route declares (`@access(...)`, kept on the view
 as `kudos_access`), then from an explicit list of record-level exceptions: someone else's
-kudos, proposal or token answers 404; a lead on another team's insights or campaign answers
+kudos, proposal or token answers 404 (the API answers 403 to a DELETE of a kudos the caller
+reads but did not give); a lead on another team's insights or campaign answers
 403. A route added without an entry in `ROUTES` fails `test_the_table_covers_every_route`.
 """
 
@@ -161,7 +162,8 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("recognition.edit", "admin"): HIDDEN,
     ("recognition.withdraw", "lead"): HIDDEN,
     ("recognition.withdraw", "admin"): HIDDEN,
-    ("api.delete_kudos", "lead"): HIDDEN,  # (an admin may hide it: allowed, with a reason)
+    # Someone else's kudos they can read: the API says why not (an admin may hide it).
+    ("api.delete_kudos", "lead"): FORBIDDEN,
     # Only a recipient waiting to approve decides; a pending kudos is theirs alone.
     ("recognition.decide", "lead"): HIDDEN,
     ("recognition.decide", "admin"): HIDDEN,
@@ -204,7 +206,8 @@ RECORD_CASES = [
     ("member", "GET", "/kudos/{kudos_private}/report", HIDDEN),
     ("member", "POST", "/kudos/{kudos_other}/edit", HIDDEN),
     ("member", "POST", "/kudos/{kudos_other}/withdraw", HIDDEN),
-    ("member", "DELETE", "/api/v1/kudos/{kudos_other}", HIDDEN),
+    ("member", "DELETE", "/api/v1/kudos/{kudos_other}", FORBIDDEN),
+    ("member", "DELETE", "/api/v1/kudos/{kudos_private}", HIDDEN),
     ("member", "POST", "/api/v1/kudos/{kudos_private}/comments", HIDDEN),
     ("member", "GET", "/kudos/{kudos_pending}", ALLOWED),
     ("member", "POST", "/settings/tokens/{other_token}/revoke", HIDDEN),
