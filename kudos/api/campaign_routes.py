@@ -15,6 +15,7 @@ from kudos.domain.campaigns import CARROTS
 from kudos.errors import ApiError
 from kudos.extensions import db
 from kudos.permissions import access
+from kudos.rules import current_rules
 
 NO_CARROT_DOC = "docs/principles.md#no-carrot"
 
@@ -94,7 +95,8 @@ def campaign_health(campaign_id: int):
     health = operations.health(campaign)
     return jsonify(
         id=campaign.id, status=health["status"], progress=health["progress"],
-        participation=health["participation"], phase=health["phase"],
+        participation=health["participation"],
+        participation_shown_from=current_rules().min_group_size, phase=health["phase"],
         series=[{"day": d["day"].isoformat(), "kudos": d["kudos"], "relays": d["relays"]}
                 for d in health["series"]],
     )

@@ -124,11 +124,13 @@ def progress(goal_kind: str, target: int, activity: list[Activity]) -> dict:
 
 def participation(participants: set[int], people_in_scope: set[int],
                   min_group: int) -> dict | None:
-    """'14 of 22 colleagues took part', or None when the group is too small to say it
-    without pointing at someone. Never a list of who did not."""
-    if len(people_in_scope) < min_group:
+    """'14 of 22 colleagues took part', or None while fewer than `min_group` people took
+    part: "2 of 9" would point at two people (and the team knows who gave). The page then
+    says "fewer than 5". Never a list of who did not."""
+    took_part = len(participants & people_in_scope)
+    if took_part < min_group:
         return None
-    return {"took_part": len(participants & people_in_scope), "of": len(people_in_scope)}
+    return {"took_part": took_part, "of": len(people_in_scope)}
 
 
 def daily_series(activity: list[Activity], starts_on: date, ends_on: date) -> list[dict]:

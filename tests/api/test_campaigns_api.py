@@ -296,9 +296,20 @@ def test_health_gives_progress_participation_and_the_series(app, office):
     health = response.get_json()
     assert health["id"] == ids["lyon"] and health["status"] == "active"
     assert health["progress"] == {"value": 2, "target": 10, "percent": 20, "reached": False}
-    assert health["participation"] == {"took_part": 2, "of": 5}  # counts, never names
+    # Two of five took part: fewer than the smallest group shown, so no figure.
+    assert health["participation"] is None and health["participation_shown_from"] == 5
     assert health["phase"] is None  # until the anti-fatigue engine
     assert health["series"] == [{"day": days(0), "kudos": 2, "relays": 0}]
+
+
+def test_health_gives_participation_once_five_people_took_part(app, office):
+    _team, _other, people = office
+    ids = make_campaigns(app, office)
+    for giver, recipient in (("awa", "bruno"), ("bruno", "awa"), ("chloe", "awa"),
+                             ("quentin", "chloe"), ("lead", "quentin")):
+        thank(app, people[giver], people[recipient], ids["lyon"])
+    health = caller(app, people["chloe"]).get(f"/api/v1/campaigns/{ids['lyon']}/health")
+    assert health.get_json()["participation"] == {"took_part": 5, "of": 5}  # never names
 
 
 def test_health_hides_participation_below_five_people(app, make):

@@ -273,15 +273,27 @@ def test_another_team_cannot_tag_the_campaign(app, office):
 
 # --- participation, in aggregate only ----------------------------------------------------------
 
-def test_participation_is_shown_in_aggregate_for_a_team_of_five(app, office):
+def test_participation_says_fewer_than_five_until_five_people_took_part(app, office):
     team, _other, people = office
     lead = signed_in(app, people["lead"])
     campaign_id = launched(lead, team)
     thank(signed_in(app, people["awa"]), people["bruno"], campaign_id)
     thank(signed_in(app, people["bruno"]), people["awa"], campaign_id)
-    # five active people: Léa, Awa, Bruno, Chloé and Quentin (Gaston has left)
-    assert "2 of 5 colleagues took part." in text(lead.get(f"/campaigns/{campaign_id}"))
-    assert "2 of 5 colleagues took part." in text(
+    # five active people: Léa, Awa, Bruno, Chloé and Quentin (Gaston has left); two took part
+    page = text(lead.get(f"/campaigns/{campaign_id}"))
+    assert "Fewer than 5 colleagues took part so far." in page
+    assert "of 5 colleagues took part" not in page
+
+
+def test_participation_is_shown_in_aggregate_once_five_took_part(app, office):
+    team, _other, people = office
+    lead = signed_in(app, people["lead"])
+    campaign_id = launched(lead, team)
+    for giver, recipient in (("awa", "bruno"), ("bruno", "awa"), ("chloe", "awa"),
+                             ("quentin", "chloe"), ("lead", "quentin")):
+        thank(signed_in(app, people[giver]), people[recipient], campaign_id)
+    assert "5 of 5 colleagues took part." in text(lead.get(f"/campaigns/{campaign_id}"))
+    assert "5 of 5 colleagues took part." in text(
         signed_in(app, people["chloe"]).get(f"/campaigns/{campaign_id}"))
 
 
@@ -295,7 +307,8 @@ def test_participation_is_hidden_for_a_team_of_four(app, make):
     campaign_id = launched(lead_client, team)
     thank(signed_in(app, awa), bruno, campaign_id)
     page = text(lead_client.get(f"/campaigns/{campaign_id}"))
-    assert "took part" not in page
+    assert "of 4 colleagues took part" not in page
+    assert "Fewer than 5 colleagues took part so far." in page
     assert "Participation is shown from 5 people up" in page
     assert "<strong>1</strong> / 10" in page  # the collective progress still shows
 

@@ -237,23 +237,30 @@ def test_participation_is_hidden_below_the_minimum_group():
     assert participation({1, 2}, {1, 2, 3, 4}, 5) is None
 
 
-def test_participation_is_shown_from_the_minimum_group():
-    assert participation({1, 2}, {1, 2, 3, 4, 5}, 5) == {"took_part": 2, "of": 5}
+def test_participation_is_hidden_while_fewer_than_the_minimum_took_part_even_in_a_big_team():
+    # "4 of 9 took part" would point at a small group: it reads "fewer than 5" instead.
+    assert participation({1, 2, 3, 4}, set(range(1, 10)), 5) is None
+    assert participation({1, 2}, {1, 2, 3, 4, 5}, 5) is None
+
+
+def test_participation_is_shown_from_the_minimum_number_of_people_taking_part():
+    assert participation({1, 2, 3, 4, 5}, set(range(1, 10)), 5) == {"took_part": 5, "of": 9}
 
 
 def test_participation_counts_only_people_in_scope():
     # 9 is not in the team (a lead from elsewhere, say): not part of "x of y".
-    assert participation({1, 9}, {1, 2, 3, 4, 5, 6}, 5) == {"took_part": 1, "of": 6}
+    assert participation({1, 2, 3, 4, 9}, {1, 2, 3, 4, 5, 6}, 5) is None
+    assert participation({1, 2, 3, 4, 5, 9}, {1, 2, 3, 4, 5, 6}, 5) == {"took_part": 5, "of": 6}
 
 
 def test_participation_is_a_count_and_never_names_anyone():
-    result = participation({1}, {1, 2, 3, 4, 5}, 5)
+    result = participation({1, 2, 3, 4, 5}, {1, 2, 3, 4, 5}, 5)
     assert set(result) == {"took_part", "of"}
     assert all(isinstance(v, int) for v in result.values())
 
 
-def test_nobody_taking_part_is_zero_of_y():
-    assert participation(set(), {1, 2, 3, 4, 5}, 5) == {"took_part": 0, "of": 5}
+def test_nobody_taking_part_is_not_a_figure():
+    assert participation(set(), {1, 2, 3, 4, 5}, 5) is None
 
 
 # --- the daily series ------------------------------------------------------------------------
