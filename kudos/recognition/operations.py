@@ -35,6 +35,8 @@ from kudos.sqltypes import utcnow
 
 MAX_RECIPIENTS = 10
 MESSAGE_MAX = 1000
+WORK_TITLE_MAX = 200
+WHY_MAX = 500
 COMMENT_MAX = 500
 EDIT_WINDOW = timedelta(minutes=15)
 
@@ -126,14 +128,14 @@ def _validate(giver: User, draft: Draft) -> dict:
         title = " ".join((draft.work_title or "").split())
         if not title:
             raise Invalid("work_title", _("Please name the work you are highlighting."))
-        if len(title) > 200:
+        if len(title) > WORK_TITLE_MAX:
             raise Invalid("work_title", _("Please keep the title under 200 characters."))
         fields["work_title"] = title
         fields["work_url"] = check_link(draft.work_url, "work_url")
-        why = (draft.why_it_matters or "").strip()
-        if len(why) > 500:
+        why = (draft.why_it_matters or "").replace("\r\n", "\n").strip()
+        if len(why) > WHY_MAX:
             raise Invalid("why_it_matters", _("Please keep it under %(n)s characters (it has "
-                                              "%(len)s).", n=500, len=len(why)))
+                                              "%(len)s).", n=WHY_MAX, len=len(why)))
         fields["why_it_matters"] = why or None
     elif draft.work_url:
         fields["work_url"] = check_link(draft.work_url, "work_url")

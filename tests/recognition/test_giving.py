@@ -1,6 +1,7 @@
 """Giving through the pages: thanking, highlighting, bad input, double submits, cooldowns,
 editing and withdrawing, and kudos that wait for a recipient's approval."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -148,6 +149,36 @@ def test_a_highlight_puts_the_work_forward(app, member_client, hugo):
     assert "Craft" in text
     # A plain kudos does not read like a highlight.
     assert "Awa Diallo thanked Hugo Martin" not in text
+
+
+def textarea(response, name: str) -> str:
+    """The opening tag of the text box named `name`."""
+    found = re.search(rf'<textarea[^>]*\bname="{name}"[^>]*>', response.get_data(as_text=True))
+    assert found, name
+    return found.group(0)
+
+
+def test_the_message_box_stops_at_the_thousand_characters_the_hint_and_the_server_say(
+        app, member, member_client, hugo):
+    page = member_client.get("/kudos/new")
+    assert "up to 1,000 characters" in page_text(page)
+    assert f'maxlength="{operations.MESSAGE_MAX}"' in textarea(page, "message")
+    assert operations.MESSAGE_MAX == 1000
+    kudos_id = give(app, member, hugo)
+    assert 'maxlength="1000"' in textarea(member_client.get(f"/kudos/{kudos_id}/edit"),
+                                          "message")
+    # Browsers count a line break as one character and send it as two (CRLF): a message
+    # that filled the box exactly is accepted.
+    full = "\r\n".join(["x" * 99] * 10)  # 990 characters and 9 line breaks
+    assert len(full.replace("\r\n", "\n")) == 999
+    response = member_client.post("/kudos", data=form(hugo, message=full + "y"))
+    assert response.status_code == 303, page_text(response)
+    highlight = member_client.get("/kudos/new?kind=highlight").get_data(as_text=True)
+    assert re.search(r'<input[^>]*maxlength="200"[^>]*name="work_title"', highlight)
+    assert re.search(r'<textarea[^>]*maxlength="500"[^>]*name="why_it_matters"', highlight)
+    too_long = member_client.post("/kudos", data=form(hugo, message="z" * 1001))
+    assert too_long.status_code == 422
+    assert "Please keep it under" in page_text(too_long)
 
 
 def test_a_plain_kudos_is_not_shown_as_a_highlight(member_client, hugo):
