@@ -98,7 +98,9 @@ def relay_news(news_id: int):
                          or request.headers.get("Idempotency-Key"))
     text = made.comment or comment or relays.caption(item)
     return jsonify(relay_id=made.id, tracked_url=relays.tracked_url(made),
-                   share_url=relays.share_url(made, text),
-                   caption=text), 200 if made.replayed else 201
+                   share_url=relays.share_url(made, text), caption=text,
+                   audience_care=relays.audience_care(current_user, item),
+                   weekly_budget=relays.budget_answer(current_user)), \
+        200 if made.replayed else 201
 
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -266,6 +267,29 @@ def teammates_shared_today(user: User, item: NewsItem) -> int:
         .where(Relay.news_id == item.id, Relay.created_at >= start, Relay.user_id != user.id,
                User.team_id == user.team_id, Relay.channel != "internal")
     )
+
+
+def audience_care(user: User, item: NewsItem) -> dict:
+    """The hint the share panel shows: when enough teammates already shared `item` outside
+    today, suggest waiting a day (never a refusal). For the API, with its words."""
+    teammates = teammates_shared_today(user, item)
+    wait = teammates >= AUDIENCE_THRESHOLD
+    return {"teammates_shared_today": teammates, "suggest_waiting": wait,
+            "message": ngettext(
+                "%(num)s colleague of your team already shared it outside today. Maybe wait "
+                "a day, so your networks are not flooded with the same post.",
+                "%(num)s colleagues of your team already shared it outside today. Maybe wait "
+                "a day, so your networks are not flooded with the same post.",
+                teammates) if wait else None}
+
+
+def budget_answer(user: User) -> dict | None:
+    """`budget()` as the API answers after a relay: with the page's words once reached."""
+    state = budget(user)
+    if state is None:
+        return None
+    return {**state, "message": _("That's the weekly budget you set yourself. Thank you for "
+                                  "relaying.") if state["reached"] else None}
 
 
 def week_start(user: User):

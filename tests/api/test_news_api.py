@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from kudos.extensions import db
 from kudos.news.models import NewsItem, Relay, TopicFollow
 from kudos.sqltypes import utcnow
-from tests.news.helpers import client_for, count, item_row, make_topic, submit
+from tests.news.helpers import client_for, count, item_row, make_topic, relay, submit
 
 
 @pytest.fixture
@@ -201,6 +201,41 @@ def test_relaying_gives_the_relay_its_tracked_link_and_share_url(
     follow = app.test_client().get(f"/r/{token}")
     assert follow.status_code == 302
     assert follow.headers["Location"].startswith("https://example.com/relay-me?utm_source=")
+
+
+def test_the_relay_answer_carries_the_audience_care_hint_the_page_shows(app, make, news_id):
+    team = make.team("Itineraries")
+    awa = make.user("Awa", team=team)
+    quiet = client_for(app, awa).post(f"/api/v1/news/{news_id}/relays",
+                                      json={"channel": "linkedin"}).get_json()
+    assert quiet["audience_care"] == {"teammates_shared_today": 0, "suggest_waiting": False,
+                                      "message": None}
+    for name in ("Bruno", "Chloé"):
+        relay(app, make.user(name, team=team), news_id, "linkedin")
+    body = client_for(app, make.user("Dan", team=team)).post(
+        f"/api/v1/news/{news_id}/relays", json={"channel": "x"}).get_json()
+    care = body["audience_care"]
+    # Awa, Bruno and Chloé: three teammates already shared it outside today.
+    assert (care["teammates_shared_today"], care["suggest_waiting"]) == (3, True)
+    assert "3 colleagues of your team already shared it outside today" in care["message"]
+    assert body["tracked_url"]  # a hint, never a refusal
+
+
+def test_the_relay_answer_says_when_the_weekly_budget_is_reached(app, make, news_id):
+    awa = make.user("Awa", relay_weekly_budget=2)
+    client = client_for(app, awa)
+    first = client.post(f"/api/v1/news/{news_id}/relays", json={"channel": "linkedin"})
+    assert first.get_json()["weekly_budget"] == {"budget": 2, "used": 1, "reached": False,
+                                                 "message": None}
+    second = client.post(f"/api/v1/news/{news_id}/relays", json={"channel": "x"}).get_json()
+    assert second["weekly_budget"]["reached"] is True
+    assert second["weekly_budget"]["used"] == 2
+    assert "weekly budget you set yourself" in second["weekly_budget"]["message"]
+    third = client.post(f"/api/v1/news/{news_id}/relays", json={"channel": "email"})
+    assert third.status_code == 201  # a reminder, never a wall
+    without = client_for(app, make.user("Bruno")).post(f"/api/v1/news/{news_id}/relays",
+                                                       json={"channel": "x"})
+    assert without.get_json()["weekly_budget"] is None
 
 
 def test_each_channel_answers_its_share_url(app, member_client, news_id):
