@@ -5,7 +5,7 @@ import os
 from flask import Flask
 
 from kudos import errors, security, web
-from kudos.config import Defaults, from_environment, normalise
+from kudos.config import Defaults, from_environment, normalise, startup_warnings
 from kudos.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
 
@@ -31,6 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if key not in explicit:
             app.config[key] = not app.debug
+    for warning in startup_warnings(app.config):
+        app.logger.warning(warning)
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)

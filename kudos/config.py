@@ -7,6 +7,7 @@ e.g. `KUDOS_SIGNUP_DOMAINS=example.com,example.org`.
 
 import os
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 
 class Defaults:
@@ -93,3 +94,23 @@ def normalise(config: dict) -> None:
             config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len(prefix) :]
     if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+
+
+def startup_warnings(config: dict) -> list[str]:
+    """Settings that will not work together, said once when the app starts (in the log of
+    every web and worker process), so that a quiet failure has a line to find."""
+    warnings = []
+    base_url = str(config.get("BASE_URL") or "")
+    secure = config.get("SESSION_COOKIE_SECURE") or config.get("REMEMBER_COOKIE_SECURE")
+    host = (urlsplit(base_url).hostname or "").lower()
+    # Browsers keep Secure cookies from http://localhost and loopback addresses.
+    local = host == "localhost" or host.startswith("127.") or host == "::1"
+    if secure and base_url.lower().startswith("http://") and not local:
+        warnings.append(
+            f"Cookies are Secure but KUDOS_BASE_URL is {base_url}: browsers do not keep a "
+            "Secure cookie sent over plain HTTP, so signing in will seem to "
+            "do nothing. Serve Kudos over HTTPS and set KUDOS_BASE_URL to its https:// "
+            "address; or, on a network you trust, set KUDOS_SESSION_COOKIE_SECURE=false and "
+            "KUDOS_REMEMBER_COOKIE_SECURE=false (see docs/operations.md)."
+        )
+    return warnings

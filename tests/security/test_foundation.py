@@ -74,6 +74,26 @@ def test_cookies_are_secure_outside_debug(database_url, monkeypatch):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
+def test_start_up_says_when_secure_cookies_meet_a_plain_http_base_url(database_url, monkeypatch,
+                                                                     caplog):
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    settings = {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url}
+    with caplog.at_level(logging.WARNING, logger="kudos"):
+        create_app({**settings, "BASE_URL": "http://kudos.intranet.example"})
+    warning = caplog.text
+    assert "http://kudos.intranet.example" in warning
+    for setting in ("KUDOS_BASE_URL", "KUDOS_SESSION_COOKIE_SECURE",
+                    "KUDOS_REMEMBER_COOKIE_SECURE"):
+        assert setting in warning
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="kudos"):
+        create_app({**settings, "BASE_URL": "https://kudos.example"})
+        create_app({**settings, "BASE_URL": "http://127.0.0.1:5000"})  # browsers accept it
+        create_app({**settings, "BASE_URL": "http://kudos.intranet.example",
+                    "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
+    assert "COOKIE_SECURE" not in caplog.text
+
+
 def test_session_cookie_flags_at_sign_in(client, member):
     login(client, member)
     cookie = client.get_cookie("kudos_session")
