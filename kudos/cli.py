@@ -1,6 +1,5 @@
 """Flask CLI commands (`flask --app wsgi …`): people, tokens, imports, demo data."""
 
-import csv
 import sys
 from pathlib import Path
 
@@ -8,12 +7,12 @@ import click
 from flask import Flask, current_app, url_for
 
 from kudos import demo
-from kudos.admin.importing import import_people, parse_people_csv
+from kudos.admin.importing import import_people
 from kudos.api.operations import create_token
 from kudos.auth.models import ROLES, Team, User
 from kudos.auth.operations import check_new_password, clean_name, normalise_email
 from kudos.auth.passwords import hash_password
-from kudos.domain.errors import Invalid
+from kudos.domain.errors import Conflict, Invalid
 from kudos.extensions import db
 from kudos.recognition import importing as kudos_import
 
@@ -76,22 +75,34 @@ def create_token_command(email: str, name: str) -> None:
 @click.command("import-users")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--print-links", is_flag=True, help="Print each new person's activation link.")
-def import_users(path: Path, print_links: bool) -> None:
-    """Import people from a CSV (email,name,team,role). A file with any bad row imports
-    nothing; every bad row is reported with its line number."""
+@click.option("--skip-bad-rows", is_flag=True,
+              help="Import the good rows even when some are bad (each bad one is reported).")
+def import_users(path: Path, print_links: bool, skip_bad_rows: bool) -> None:
+    """Import people from a CSV (email,name,team,role). People who already have an account
+    are skipped and reported. A file with a bad row imports nothing unless --skip-bad-rows;
+    every line not imported is reported with its number. Running it again is harmless."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        rows, problems = parse_people_csv(csv.reader(handle))
-    if problems:
-        for line, message in problems:
-            click.echo(f"line {line}: {message}", err=True)
-        click.echo(f"Nothing imported: {len(problems)} problem(s) in {path.name}.", err=True)
+        try:
+            report = import_people(handle, skip_bad_rows=skip_bad_rows)
+        except Conflict as error:
+            click.echo(error.message, err=True)
+            sys.exit(1)
+    for line in sorted(report.skipped + report.problems, key=lambda r: r.line):
+        click.echo(f"line {line.line}: {line.message}", err=True)
+    if report.problems and not skip_bad_rows:
+        click.echo(f"Nothing imported: {len(report.problems)} problem(s) in {path.name}.",
+                   err=True)
         sys.exit(1)
-    links = import_people(rows)
-    click.echo(f"Imported {len(links)} people.")
+    click.echo(f"Imported {len(report.created)} people.")
+    if report.skipped:
+        click.echo(f"{len(report.skipped)} already had an account (skipped).")
+    if report.problems:
+        click.echo(f"{len(report.problems)} bad row(s) left out.")
     if print_links:
         with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-            for email, token in links:
-                click.echo(f"{email}\t{url_for('auth.accept', token=token, _external=True)}")
+            for line in report.created:
+                link = url_for("auth.accept", token=line.secret, _external=True)
+                click.echo(f"{line.email}\t{link}")
 
 
 @click.command("import-kudos")
@@ -99,7 +110,8 @@ def import_users(path: Path, print_links: bool) -> None:
 def import_kudos(path: Path) -> None:
     """Import kudos history from a CSV (created_at,giver_email,recipient_emails,message,value;
     recipients separated by ';'). A file with any bad row imports nothing; every bad row is
-    reported with its line number. Rows already imported are skipped."""
+    reported with its line number. Rows already imported are skipped, so a load that stopped
+    resumes by running the same command again."""
     count, problems = kudos_import.check(path)
     if problems:
         for line, message in problems:
@@ -108,8 +120,16 @@ def import_kudos(path: Path) -> None:
             else ""
         click.echo(f"Nothing imported: problems in {path.name}{more}.", err=True)
         sys.exit(1)
-    with click.progressbar(length=count, label="Importing kudos") as bar:
-        added = kudos_import.load(path, progress=bar.update)
+    try:
+        with click.progressbar(length=count, label="Importing kudos") as bar:
+            added = kudos_import.load(path, progress=bar.update)
+    except kudos_import.Stopped as stop:
+        click.echo(f"Stopped at line {stop.line}: {stop.reason}", err=True)
+        click.echo(f"Rows before line {stop.line} are imported ({stop.added} new kudos); none "
+                   f"from line {stop.line} on. Once that is fixed, run the same command again: "
+                   f"rows already imported are skipped, so it resumes at line {stop.line}.",
+                   err=True)
+        sys.exit(1)
     click.echo(f"Imported {added} kudos ({count - added} already there).")
 
 

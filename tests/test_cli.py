@@ -1,16 +1,19 @@
 """The `flask` commands: create-user, create-token, import-users, seed-demo."""
 
+import io
 import re
 
 import pytest
 from flask.cli import FlaskGroup, ScriptInfo
 
 from kudos import demo
+from kudos.admin.importing import import_people
 from kudos.admin.models import Topic, Value
 from kudos.auth.models import Invitation, Team, User
 from kudos.extensions import db
 from kudos.jobs import PeriodicRun
 from tests.conftest import PASSWORD, login
+from tests.recognition.helpers import forget_planner_statistics, planner_rows
 
 HEADER = "email,name,team,role\n"
 
@@ -218,8 +221,7 @@ def test_import_with_bad_rows_reports_each_and_imports_nothing(app, flask_cli, t
     assert count(app, Invitation) == 0
 
 
-def test_import_refuses_taken_and_repeated_emails_and_short_rows(app, flask_cli, tmp_path,
-                                                                 member):
+def test_import_refuses_repeated_emails_and_short_rows(app, flask_cli, tmp_path, member):
     text = HEADER + (
         "AWA@example.com,Awa Again,Sales,member\n"
         "hugo@example.com,Hugo Martin,Sales,member\n"
@@ -229,12 +231,85 @@ def test_import_refuses_taken_and_repeated_emails_and_short_rows(app, flask_cli,
     )
     result = flask_cli("import-users", write_csv(tmp_path, text))
     assert result.exit_code != 0
-    for line, words in [(2, "already has an account"), (4, "also on line 3"),
+    for line, words in [(2, "already has an account: skipped"), (4, "also on line 3"),
                         (5, "expected 4 columns"), (6, "name")]:
         assert re.search(rf"line {line}:.*{words}", result.output), (line, result.output)
     assert "line 3:" not in result.output
+    assert "Nothing imported: 3 problem(s)" in result.output
     assert count(app, User) == 1
     assert count(app, Team) == 0
+
+
+def test_import_skips_people_who_already_have_an_account_and_imports_the_rest(
+        app, flask_cli, tmp_path, member):
+    text = HEADER + (
+        "hugo@example.com,Hugo Martin,Sales,member\n"
+        "AWA@example.com,Awa Again,Sales,lead\n"
+        "mei@example.com,Mei Chen,,\n"
+    )
+    result = flask_cli("import-users", "--print-links", write_csv(tmp_path, text))
+    assert result.exit_code == 0, result.output
+    assert "line 3: awa@example.com already has an account: skipped" in result.output
+    assert "Imported 2 people." in result.output
+    assert "1 already had an account (skipped)." in result.output
+    links = dict(re.findall(r"^(\S+@\S+)\t(\S+)$", result.output, re.MULTILINE))
+    assert sorted(links) == ["hugo@example.com", "mei@example.com"]
+    assert person(app, "awa@example.com") == {  # untouched
+        "name": "Awa Diallo", "role": "member", "team": None, "led": [], "has_password": True}
+    assert person(app, "hugo@example.com")["team"] == "Sales"
+    # Running the same file again adds nobody and says why.
+    again = flask_cli("import-users", write_csv(tmp_path, text))
+    assert again.exit_code == 0, again.output
+    assert "Imported 0 people." in again.output
+    assert "3 already had an account (skipped)." in again.output
+    assert count(app, User) == 3
+
+
+def test_skip_bad_rows_imports_the_good_ones_and_reports_the_bad(app, flask_cli, tmp_path):
+    text = HEADER + (
+        "hugo@example.com,Hugo Martin,Sales,member\n"
+        "not-an-email,Bad Email,Sales,member\n"
+        "lea@example.com,Léa Bernard,Sales,boss\n"
+    )
+    result = flask_cli("import-users", "--skip-bad-rows", write_csv(tmp_path, text))
+    assert result.exit_code == 0, result.output
+    assert "line 3:" in result.output and "line 4:" in result.output
+    assert "Imported 1 people." in result.output and "2 bad row(s) left out." in result.output
+    assert count(app, User) == 1 and person(app, "hugo@example.com") is not None
+
+
+def test_the_people_import_is_an_operation_with_a_report_per_line(app, member):
+    text = HEADER + (
+        "hugo@example.com,Hugo Martin,Sales,member\n"
+        "awa@example.com,Awa Again,,\n"
+        "\n"
+        "lea@example.com,Léa Bernard,Sales,boss\n"
+    )
+    with app.app_context():
+        checked = import_people(io.StringIO(text), dry_run=True)
+        assert [(r.line, r.status, r.email, r.field) for r in checked.lines] == [
+            (2, "ready", "hugo@example.com", None), (3, "exists", "awa@example.com", None),
+            (5, "invalid", "lea@example.com", "role")]
+        assert not checked.imported
+        refused = import_people(io.StringIO(text))
+        assert not refused.imported and refused.lines[0].status == "ready"
+        assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+        admin = db.session.get(User, member.id)
+        done = import_people(io.StringIO(text), admin, skip_bad_rows=True)
+        assert done.imported
+        assert [(r.line, r.status) for r in done.lines] == [
+            (2, "created"), (3, "exists"), (5, "invalid")]
+        assert done.created[0].secret and done.skipped[0].secret is None
+        assert "role must be one of" in done.problems[0].message
+        invitation = db.session.scalar(db.select(Invitation))
+        assert (invitation.email, invitation.created_by_id) == ("hugo@example.com", member.id)
+
+
+def test_the_people_import_leaves_fresh_planner_statistics(app, flask_cli, tmp_path):
+    forget_planner_statistics(app, "users", "invitations")
+    assert flask_cli("import-users", write_csv(tmp_path, GOOD_CSV)).exit_code == 0
+    assert planner_rows(app, "users") == 4
+    assert planner_rows(app, "invitations") == 4
 
 
 def test_import_of_a_missing_file_fails(flask_cli, tmp_path):

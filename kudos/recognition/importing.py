@@ -1,5 +1,12 @@
 """Bringing kudos history in from another tool (`flask import-kudos FILE.csv`), so that
-fatigue detection works from day one. All rows or none; batches; re-running is harmless."""
+fatigue detection works from day one.
+
+A first pass checks every row and refuses the file if any row would fail to load (a NUL
+character, a date that cannot be stored in UTC, an unknown person…). The second pass loads in
+batches, each its own transaction; if one fails all the same (the database went away, someone
+was deleted meanwhile), the load stops and says the line to resume from: rows before it are
+in, and re-running the same file is harmless (imported rows are recognised and skipped).
+The tables filled are ANALYZEd at the end, so that the planner knows their new size."""
 
 from __future__ import annotations
 
@@ -12,9 +19,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from kudos.admin.models import Value
 from kudos.auth.models import User
+from kudos.bulk import analyze
 from kudos.extensions import db
 from kudos.recognition.models import Kudos, KudosRecipient
 
@@ -39,20 +48,43 @@ class Row:
         self.key = "import-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
+class Unreadable(ValueError):
+    """The file cannot be read past `line` (not UTF-8, a field past the csv module's limit)."""
+
+    def __init__(self, line: int, reason: str):
+        super().__init__(f"line {line}: {reason}")
+        self.line, self.reason = line, reason
+
+
+class Stopped(Exception):
+    """The load stopped at `line`: rows before it are imported (`added` new ones), none from
+    it on. Fix what `reason` says and run the same file again: it resumes there."""
+
+    def __init__(self, line: int, added: int, reason: str):
+        super().__init__(f"line {line}: {reason}")
+        self.line, self.added, self.reason = line, added, reason
+
+
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) for each row, the line being where the row starts in the file: a
-    message may hold line breaks, so rows and lines are not counted alike."""
+    message may hold line breaks, so rows and lines are not counted alike. A file that cannot
+    be read further raises Unreadable, naming the line."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         line = 1
-        for cells in reader:
-            if line == 1 and [c.strip().lower() for c in cells] == HEADER:
-                line = reader.line_num + 1
-                continue
-            start, line = line, reader.line_num + 1
-            if not any(c.strip() for c in cells):
-                continue
-            yield start, cells
+        try:
+            for cells in reader:
+                if line == 1 and [c.strip().lower() for c in cells] == HEADER:
+                    line = reader.line_num + 1
+                    continue
+                start, line = line, reader.line_num + 1
+                if not any(c.strip() for c in cells):
+                    continue
+                yield start, cells
+        except UnicodeDecodeError:
+            raise Unreadable(line, "not UTF-8 text (save the file as CSV UTF-8)") from None
+        except csv.Error as error:
+            raise Unreadable(line, f"the file cannot be read past here ({error})") from None
 
 
 def _lookups() -> tuple[dict, dict]:
@@ -67,24 +99,31 @@ def _lookups() -> tuple[dict, dict]:
 
 
 def check(path: Path) -> tuple[int, list[tuple[int, str]]]:
-    """First pass: every problem with its line number (up to 100), and the row count."""
+    """First pass: every problem with its line number (up to 100), and the row count. A row
+    the load would fail on is a problem here."""
     users, values = _lookups()
     problems: list[tuple[int, str]] = []
     count = 0
-    for line, cells in _rows(path):
-        count += 1
-        if len(problems) >= MAX_PROBLEMS:
-            continue
-        try:
-            parse(line, cells, users, values)
-        except ValueError as error:
-            problems.append((line, str(error)))
+    try:
+        for line, cells in _rows(path):
+            count += 1
+            if len(problems) >= MAX_PROBLEMS:
+                continue
+            try:
+                parse(line, cells, users, values)
+            except ValueError as error:
+                problems.append((line, str(error)))
+    except Unreadable as error:
+        problems.append((error.line, error.reason))
     return count, problems
 
 
 def parse(line: int, cells: list[str], users: dict, values: dict) -> Row:
     if len(cells) != 5:
         raise ValueError(f"expected 5 columns ({','.join(HEADER)}), found {len(cells)}")
+    for name, cell in zip(HEADER, cells, strict=True):
+        if "\x00" in cell:  # PostgreSQL cannot store it in text
+            raise ValueError(f"{name} holds a NUL character")
     raw_at, giver_email, recipients, message, value = (c.strip() for c in cells)
     try:
         created_at = datetime.fromisoformat(raw_at.replace("Z", "+00:00"))
@@ -92,6 +131,10 @@ def parse(line: int, cells: list[str], users: dict, values: dict) -> Row:
         raise ValueError(f"created_at is not an ISO 8601 date and time: {raw_at!r}") from None
     if created_at.tzinfo is None:
         created_at = created_at.replace(tzinfo=UTC)
+    try:  # stored in UTC: 0001-01-01T00:00:00+14:00 would be in year 0
+        created_at = created_at.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"created_at is out of range once in UTC: {raw_at!r}") from None
     if created_at > datetime.now(UTC):
         raise ValueError("created_at is in the future")
     giver = users.get(giver_email.lower())
@@ -142,21 +185,43 @@ RECIPIENTS_FROM_ARRAYS = text("""
 
 
 def load(path: Path, progress=None) -> int:
-    """Second pass: insert in batches (each its own transaction); returns rows added."""
+    """Second pass: insert in batches (each its own transaction); returns rows added. Raises
+    Stopped, with the line to resume from, if a row or a batch fails after all."""
     users, values = _lookups()
     added = 0
     batch: list[Row] = []
-    for line, cells in _rows(path):
-        batch.append(parse(line, cells, users, values))
-        if len(batch) >= BATCH:
+
+    def flush() -> None:
+        nonlocal added, batch
+        try:
             added += _flush(batch)
-            if progress:
-                progress(len(batch))
-            batch = []
-    if batch:
-        added += _flush(batch)
+        except (SQLAlchemyError, ValueError, OverflowError) as error:
+            reason = str(getattr(error, "orig", None) or error).splitlines()[0][:300]
+            raise Stopped(batch[0].line, added, reason) from error
         if progress:
             progress(len(batch))
+        batch = []
+
+    try:
+        for line, cells in _rows(path):
+            try:
+                row = parse(line, cells, users, values)
+            except ValueError as error:  # changed since the check (someone deleted, say)
+                if batch:
+                    flush()
+                raise Stopped(line, added, str(error)) from error
+            batch.append(row)
+            if len(batch) >= BATCH:
+                flush()
+        if batch:
+            flush()
+    except Unreadable as error:
+        if batch:
+            flush()
+        raise Stopped(error.line, added, error.reason) from error
+    finally:
+        if added:
+            analyze("kudos", "kudos_recipients")
     return added
 
 
@@ -166,8 +231,8 @@ def _flush(batch: list[Row]) -> int:
             inserted = connection.execute(KUDOS_FROM_ARRAYS, {
                 "givers": [r.giver_id for r in batch], "messages": [r.message for r in batch],
                 "values": [r.value_id for r in batch], "keys": [r.key for r in batch],
-                # As UTCDateTime stores them: naive UTC.
-                "created": [r.created_at.astimezone(UTC).replace(tzinfo=None) for r in batch],
+                # As UTCDateTime stores them: naive UTC (parse made them UTC).
+                "created": [r.created_at.replace(tzinfo=None) for r in batch],
             }).all()
         else:
             inserted = connection.execute(

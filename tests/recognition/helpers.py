@@ -7,7 +7,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, select, text, update
 
 from kudos.admin.models import Value
 from kudos.auth.models import User
@@ -133,3 +133,26 @@ def midday_zone(app, user) -> str:
         db.session.execute(update(User).where(User.id == user.id).values(timezone=zone))
         db.session.commit()
     return zone
+
+
+def forget_planner_statistics(app, *tables: str) -> None:
+    """Make the planner statistics of `tables` say "empty" (as before a bulk load)."""
+    with app.app_context(), db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"ANALYZE {', '.join(tables)}"))  # the tables are empty
+            return
+        connection.execute(text("ANALYZE sqlite_schema"))  # makes sure sqlite_stat1 exists
+        for table in tables:
+            connection.execute(text("DELETE FROM sqlite_stat1 WHERE tbl = :t"), {"t": table})
+
+
+def planner_rows(app, table: str) -> int:
+    """How many rows the database's planner believes `table` has (0 when it knows nothing)."""
+    with app.app_context(), db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            found = connection.scalar(text("SELECT reltuples FROM pg_class WHERE relname = :t"),
+                                      {"t": table})
+            return max(int(found or 0), 0)
+        stat = connection.scalar(text("SELECT stat FROM sqlite_stat1 WHERE tbl = :t LIMIT 1"),
+                                 {"t": table})
+        return int(stat.split()[0]) if stat else 0

@@ -4,10 +4,13 @@ from datetime import UTC, datetime
 
 import pytest
 from flask.cli import FlaskGroup, ScriptInfo
+from sqlalchemy.exc import OperationalError
 
 from kudos.admin.models import Value
 from kudos.extensions import db
+from kudos.recognition import importing
 from kudos.recognition.models import Kudos, KudosRecipient
+from tests.recognition.helpers import forget_planner_statistics, planner_rows
 
 HEADER = "created_at,giver_email,recipient_emails,message,value\n"
 
@@ -101,3 +104,63 @@ def test_a_bad_row_imports_nothing_and_is_reported_on_its_line(app, flask_cli, p
     assert "line 5: no account for the recipient 'nobody@example.com'" in result.output
     assert "Nothing imported: problems in history.csv." in result.output
     assert imported(app) == []
+
+
+def test_rows_the_load_would_fail_on_are_refused_by_the_check(app, flask_cli, people,
+                                                              tmp_path):
+    bad = GOOD + ('2026-03-05T08:00:00Z,awa@example.com,bruno@example.com,"Nul\x00here",\n'
+                  '0001-01-01T00:00:00+14:00,awa@example.com,chen@example.com,Long ago,\n')
+    result = flask_cli("import-kudos", write(tmp_path, bad))
+    assert result.exit_code == 1
+    assert "line 6: message holds a NUL character" in result.output
+    assert "line 7: created_at is out of range once in UTC" in result.output
+    assert "Nothing imported" in result.output
+    assert imported(app) == []
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_its_line(app, flask_cli, people, tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_bytes((HEADER + GOOD).encode() + "2026-03-05T08:00:00Z,awa@example.com,"
+                     "bruno@example.com,Caf\xe9 offert,\n".encode("latin-1"))
+    result = flask_cli("import-kudos", str(path))
+    assert result.exit_code == 1
+    assert "not UTF-8 text" in result.output and "line " in result.output
+    assert imported(app) == []
+
+
+def test_a_load_that_stops_midway_says_where_to_resume_and_running_again_completes(
+        app, flask_cli, people, tmp_path, monkeypatch):
+    rows = "".join(f"2026-03-{day:02d}T09:00:00Z,awa@example.com,bruno@example.com,Day {day},\n"
+                   for day in range(1, 8))
+    path = write(tmp_path, rows)
+    monkeypatch.setattr(importing, "BATCH", 3)
+    real_flush = importing._flush
+
+    def database_gone(batch):
+        if batch[0].message == "Day 4":
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+        return real_flush(batch)
+
+    monkeypatch.setattr(importing, "_flush", database_gone)
+    result = flask_cli("import-kudos", path)
+    assert result.exit_code == 1
+    # Lines 2-4 hold days 1-3 (imported); day 4 is on line 5.
+    assert "Stopped at line 5: server closed the connection" in result.output
+    assert "Rows before line 5 are imported (3 new kudos)" in result.output
+    assert "resumes at line 5" in result.output
+    assert [r[1] for r in imported(app)] == ["Day 1", "Day 2", "Day 3"]
+
+    monkeypatch.setattr(importing, "_flush", real_flush)
+    again = flask_cli("import-kudos", path)
+    assert again.exit_code == 0, again.output
+    assert "Imported 4 kudos (3 already there)." in again.output
+    assert [r[1] for r in imported(app)] == [f"Day {day}" for day in range(1, 8)]
+
+
+def test_the_import_leaves_fresh_planner_statistics(app, flask_cli, people, tmp_path):
+    forget_planner_statistics(app, "kudos", "kudos_recipients")
+    rows = "".join(f"2026-03-{day:02d}T09:00:00Z,awa@example.com,bruno@example.com;"
+                   f"chen@example.com,Day {day},\n" for day in range(1, 8))
+    assert flask_cli("import-kudos", write(tmp_path, rows)).exit_code == 0
+    assert planner_rows(app, "kudos") == 7
+    assert planner_rows(app, "kudos_recipients") == 14
