@@ -93,7 +93,15 @@ def timeago(moment) -> str:
 
 class RowId(IntegerConverter):
     """`<int:…>` in every route: ids are 32-bit in the database, so a larger number in a path
-    matches no route (404) instead of reaching a query that cannot hold it."""
+    matches no route (404) instead of reaching a query that cannot hold it.
+
+    The bound is in the pattern too, not only in the conversion: werkzeug takes a path whose
+    conversion fails under one method's rule (DELETE /api/v1/kudos/99999999999) for a
+    method mismatch with another rule of the same path, and answered 405 instead of 404."""
+
+    regex = (r"(?:\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}"
+             r"|21474[0-7]\d{4}|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d"
+             r"|214748364[0-7])")
 
     def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

@@ -517,3 +517,12 @@ def test_the_kudos_created_at_is_the_servers_time(app, api, awa_auth, hugo):
     assert before - timedelta(seconds=5) <= created <= datetime.now(UTC) + timedelta(seconds=5)
     with app.app_context():
         assert db.session.scalar(select(Kudos.id)) == body["id"]
+
+
+@pytest.mark.parametrize("kudos_id", ["2147483648", "12385469144", "99999999999999999999"])
+def test_an_id_past_what_the_database_holds_is_not_found_whatever_the_method(api, awa_auth,
+                                                                               kudos_id):
+    # werkzeug took a failed conversion under DELETE's rule for a method mismatch (405).
+    for method in ("get", "delete"):
+        response = getattr(api, method)(f"/api/v1/kudos/{kudos_id}", headers=awa_auth)
+        assert_error(response, 404, "not_found")
