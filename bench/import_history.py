@@ -200,6 +200,59 @@ def counts(engine: sa.Engine) -> tuple[int, int]:
     return kudos, links
 
 
+FILLED = ("kudos", "kudos_recipients")
+
+
+def forget_statistics(url: str) -> None:
+    """The planner statistics of the filled tables as before any ANALYZE (superuser)."""
+    engine = sa.create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with engine.connect() as c:
+        for table in FILLED:
+            c.execute(sa.text("DELETE FROM pg_statistic WHERE starelid = CAST(:t AS regclass)"),
+                      {"t": table})
+            c.execute(sa.text("UPDATE pg_class SET reltuples = -1, relpages = 0 "
+                              "WHERE relname = :t"), {"t": table})
+    engine.dispose()
+
+
+def wall_times(url: str, repeats: int = 30) -> dict:
+    """Median and p95 in ms of the first wall page for person 1, on a fresh engine."""
+    from kudos.auth.models import User
+    from kudos.recognition import queries
+
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+                      "REDIS_URL": None, "RATELIMIT_STORAGE_URI": "memory://"})
+    times = []
+    with app.app_context():
+        viewer = db.session.get(User, 1)
+        queries.wall_page(viewer, queries.Filters())  # connect, warm the caches
+        for _ in range(repeats):
+            began = time.perf_counter()
+            queries.wall_page(viewer, queries.Filters())
+            times.append((time.perf_counter() - began) * 1000)
+            db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()
+    times.sort()
+    return {"median": times[len(times) // 2], "p95": times[int(0.95 * len(times))]}
+
+
+def measure_wall(url: str) -> dict:
+    after_import = wall_times(url)
+    log(f"  wall page after the import: {after_import}")
+    forget_statistics(url)
+    never_analyzed = wall_times(url)
+    log(f"  wall page, statistics as never analyzed: {never_analyzed}")
+    engine = sa.create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with engine.connect() as c:
+        c.execute(sa.text(f"ANALYZE {', '.join(FILLED)}"))
+    engine.dispose()
+    analyzed = wall_times(url)
+    log(f"  wall page after ANALYZE by hand: {analyzed}")
+    return {"after_import": after_import, "never_analyzed": never_analyzed,
+            "analyzed": analyzed}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -208,6 +261,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261127)
     parser.add_argument("--rerun", action="store_true")
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--wall", action="store_true",
+                        help="time a wall page after the import, without and with ANALYZE")
     args = parser.parse_args()
     print(f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
           f"{os.cpu_count()} cores, {platform.python_implementation()} "
@@ -242,6 +297,7 @@ def main() -> None:
             rerun["counts"] = counts(engine)
             log(f"  status {rerun['status']} in {rerun['wall']:.1f} s; "
                 f"{[line for _t, line in rerun['out']]}; {rerun['counts']}")
+        walls = measure_wall(url) if args.wall else None
         load_average = os.getloadavg()
     finally:
         engine.dispose()
@@ -284,6 +340,13 @@ def main() -> None:
         print(f"| the same file again: wall time; last line; kudos afterwards | "
               f"{rerun['wall']:.0f} s; {rerun['out'][-1][1] if rerun['out'] else ''}; "
               f"{rerun['counts'][0]:,} |")
+    if walls:
+        for label, key in (("right after the import (it ends with ANALYZE)", "after_import"),
+                           ("statistics as never analyzed (before this change)",
+                            "never_analyzed"),
+                           ("after ANALYZE by hand", "analyzed")):
+            print(f"| first wall page, {label}: median / p95 | "
+                  f"{walls[key]['median']:.1f} / {walls[key]['p95']:.1f} ms |")
     print()
     print(f"Bad file (row {args.rows + 1 - 10:,} of {args.rows + 1:,}, starting on line "
           f"{bad_line:,}, names a recipient without an account): exit status "
