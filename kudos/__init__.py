@@ -34,6 +34,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     for warning in startup_warnings(app.config):
         app.logger.warning(warning)
 
+    if not (app.debug or app.testing) and not app.config["TRUSTED_HOSTS"]:
+        app.logger.warning(
+            "KUDOS_TRUSTED_HOSTS is not set: Kudos answers to any Host header. Set it to the "
+            "host names of KUDOS_BASE_URL (e.g. kudos.example.com), see docs/operations.md.")
+
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     login_manager.init_app(app)

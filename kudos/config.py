@@ -32,6 +32,11 @@ class Defaults:
 
     # Rate limits (Flask-Limiter syntax). Sign-in counts failed attempts only.
     RATELIMIT_STORAGE_URI = "memory://"
+    # With Redis away, limits are counted in this process' memory until it is back (checked
+    # again with a growing pause), instead of every limited route answering 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+    RATELIMIT_SWALLOW_ERRORS = True  # and an error past the fallback is logged, never a 500
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_IP = "20 per 5 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
@@ -45,7 +50,14 @@ class Defaults:
     INVITATION_DAYS = 7
     BEHIND_PROXY = False
     DEFAULT_TIMEZONE = "Europe/Paris"
-    BASE_URL = "http://127.0.0.1:5000"  # for links made outside a request (CLI, jobs)
+    # Every link that leaves the app (emails, tracked links, invitations) starts with this.
+    BASE_URL = "http://127.0.0.1:5000"
+    # Host names the app answers to (Flask's TRUSTED_HOSTS, comma-separated in
+    # KUDOS_TRUSTED_HOSTS); any other Host header is a 400. Unset: any host, with a warning
+    # at start-up outside debug.
+    TRUSTED_HOSTS: str | list[str] | None = None
+    # Largest request body accepted (forms, JSON): a larger one is a 413.
+    MAX_CONTENT_LENGTH = 1024 * 1024
 
     # Email: off unless SMTP_HOST is set.
     SMTP_HOST = ""
@@ -87,6 +99,10 @@ def normalise(config: dict) -> None:
     if isinstance(hosts, str):
         hosts = hosts.split(",")
     config["WATCH_PRIVATE_HOSTS"] = [h.strip().lower().strip("[]") for h in hosts if h.strip()]
+    trusted = config.get("TRUSTED_HOSTS")
+    if isinstance(trusted, str):
+        trusted = [h.strip().lower() for h in trusted.split(",")]
+    config["TRUSTED_HOSTS"] = [h for h in trusted if h] or None if trusted else None
     uri = config.get("SQLALCHEMY_DATABASE_URI") or ""
     # Platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
     for prefix in ("postgres://", "postgresql://"):

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 
 from kudos.domain.errors import DomainError
 from kudos.extensions import db, htmx, login_manager
@@ -82,8 +82,23 @@ def _page(status: int, message: str, title: str | None = None):
     return render_template("errors/page.html", status=status, message=message, title=title), status
 
 
+def bare_page(status: int, message: str):
+    """A page that needs neither the database nor URL building (the site's layout needs
+    both): for a host the app does not answer to, a database that does not answer."""
+    return current_app.make_response((
+        f"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>{status}</title>"
+        f"<p>{escape(message)}</p></html>", status))
+
+
 def handle_http(error: HTTPException):
     status = error.code or 500
+    if isinstance(error, SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for this request.
+        log.warning("Refused a request for an untrusted host on %s %r", request.method,
+                    request.path)
+        message = _messages()[400]
+        return json_error(400, CODES[400], message) if wants_json() else bare_page(400,
+                                                                                   message)
     if status == 401 and not wants_json():
         return login_manager.unauthorized()
     message = _messages().get(status, error.description or "")
@@ -151,9 +166,7 @@ def handle_database_error(error: DBAPIError):
                               retry_after=RETRY_AFTER_UNAVAILABLE)
     else:
         # A bare page: the site's layout reads the database (the signed-in person, the bell).
-        response = current_app.make_response((
-            f"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>503</title>"
-            f"<p>{escape(message)}</p></html>", 503))
+        response = bare_page(503, message)
     response.status_code = 503
     response.headers["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
     return response
@@ -162,6 +175,10 @@ def handle_database_error(error: DBAPIError):
 def handle_unexpected(error: Exception):
     # %r: a newline in the path cannot start a line of its own in the log.
     log.exception("Unhandled error on %s %r", request.method, request.path)
+    # The page's layout reads the database (the signed-in person, the bell): a transaction
+    # the error left failed would fail the error page too.
+    with suppress(Exception):
+        db.session.rollback()
     message = _messages()[500]
     if wants_json():
         return json_error(500, "server_error", message)

@@ -1,8 +1,13 @@
 """Security headers on every response, errors included, proxy awareness, and the input no
 view should ever see."""
 
+import re
+
 from flask import Flask, abort, request
+from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from kudos.domain.errors import Invalid
 
 # No inline script or style anywhere: htmx runs with allowEval off and no injected styles.
 CSP = "; ".join(
@@ -39,13 +44,25 @@ def add_headers(response):
     return response
 
 
-def _holds_nul(value) -> bool:
-    """True when a string anywhere in `value` (nested lists and dicts too) holds a NUL."""
+# What no text column can hold: NUL (PostgreSQL refuses it, SQLite would keep it, so the two
+# would answer differently) and lone surrogates (half of a UTF-16 pair, which JSON's "\ud800"
+# escape makes and no UTF-8 text can encode).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def is_storable(text: str) -> bool:
+    """True when `text` can be stored in a text column and rendered in a page."""
+    return UNSTORABLE.search(text) is None
+
+
+def _holds_unstorable(value) -> bool:
+    """True when a string anywhere in `value` (nested lists and dicts too, keys included)
+    cannot be stored."""
     pending = [value]
     while pending:
         item = pending.pop()
         if isinstance(item, str):
-            if "\x00" in item:
+            if not is_storable(item):
                 return True
         elif isinstance(item, dict):
             pending.extend(item.keys())
@@ -55,20 +72,41 @@ def _holds_nul(value) -> bool:
     return False
 
 
+def _field_holding_unstorable(pairs, whole: str) -> str | None:
+    """The name of the first field whose name or value cannot be stored (`whole` when the
+    name itself is the trouble), or None."""
+    for name, value in pairs:
+        if _holds_unstorable(value) or not is_storable(name):
+            return name if is_storable(name) else whole
+    return None
+
+
+def unstorable_message() -> str:
+    return _("This text holds a character that cannot be stored (a NUL character or half "
+             "of a UTF-16 pair). Please remove it and send it again.")
+
+
 def refuse_unusable_input():
-    """400 before any view runs for input no text field can hold: a NUL character (PostgreSQL
-    refuses it, so SQLite and PostgreSQL would answer differently) in the path, the query
-    string or a form, and JSON nested deeper than the parser can follow."""
-    values = [request.path, *request.args.keys(), *(v for _k, v in request.args.items(True))]
-    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-        values += [*request.form.keys(), *(v for _k, v in request.form.items(True))]
-        if request.is_json:
+    """Before any view runs, refuse input no text field can hold: a NUL character or a lone
+    surrogate in the query string, a form or a JSON body is a 422 naming the field (in the
+    request's format); in the path, a 400. JSON nested deeper than the parser can follow is a
+    400."""
+    if not is_storable(request.path):
+        abort(400)
+    field = _field_holding_unstorable(request.args.items(True), "query")
+    if field is None and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        field = _field_holding_unstorable(request.form.items(True), "form")
+        if field is None and request.is_json:
             try:
-                values.append(request.get_json(silent=True))
+                data = request.get_json(silent=True)
             except RecursionError:
                 abort(400)
-    if _holds_nul(values):
-        abort(400)
+            if isinstance(data, dict):
+                field = _field_holding_unstorable(data.items(), "body")
+            elif _holds_unstorable(data):
+                field = "body"
+    if field is not None:
+        raise Invalid(field, unstorable_message())
 
 
 def init_app(app: Flask) -> None:

@@ -9,6 +9,7 @@ from kudos.auth.models import ROLES, ApiToken, Invitation, Team, User
 from kudos.auth.operations import end_all_sessions
 from kudos.charter.operations import reviewed_subquery as charter_reviewed
 from kudos.domain.errors import Invalid
+from kudos.domain.text import refuse_invisible
 from kudos.extensions import db
 from kudos.sqltypes import utcnow
 
@@ -90,6 +91,7 @@ def save_entry(actor: User, kind: str, entry=None, *, name: str, description: st
         raise Invalid("name", _("Please enter a name."))
     if len(name) > 60:
         raise Invalid("name", _("Please keep the name under 60 characters."))
+    refuse_invisible(name, "name")
     if len(description) > 300:
         raise Invalid("description", _("Please keep the description under 300 characters."))
     # The exact name too: SQLite's lower() leaves non-ASCII letters ("Élan") as they are.

@@ -8,12 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from kudos import rules
+from kudos import outbox, rules
 from kudos.admin.views import bp
 from kudos.domain.errors import Conflict, Invalid
 from kudos.domain.rules import BOUNDS, Rules
 from kudos.extensions import db, htmx
-from kudos.jobs import enqueue
 from kudos.permissions import access
 from kudos.rules.models import PreviewRun, RuleChange
 from kudos.rules.preview import run_preview
@@ -101,8 +100,12 @@ def preview_rules():
     run = PreviewRun(requested_by_id=current_user.id, days=days,
                      proposed={k: v for k, v in proposed.items() if v != ""})
     db.session.add(run)
+    db.session.flush()
+    # Through the outbox, in the run's own transaction: with Redis away, the preview waits
+    # in the database instead of failing the request.
+    outbox.publish(run_preview, run.id)
     db.session.commit()
-    enqueue(run_preview, run.id)
+    outbox.flush()
     if htmx:
         db.session.refresh(run)
         return _preview_fragment(run)

@@ -14,6 +14,7 @@ from kudos.auth.models import Invitation, Team, User, matching
 from kudos.domain.errors import Invalid
 from kudos.extensions import db, htmx
 from kudos.forms import apply_error
+from kudos.links import external_url
 from kudos.permissions import access
 from kudos.sqltypes import utcnow
 
@@ -89,7 +90,7 @@ def invite():
         except Invalid as error:
             apply_error(form, error)
         else:
-            link = url_for("auth.accept", token=token, _external=True)
+            link = external_url("auth.accept", token=token)
             return render_template("admin/invited.html", invitation=invitation, link=link), 201
     status = 422 if form.errors else 200
     return render_template("admin/invite.html", form=form), status

@@ -48,7 +48,7 @@ def fatigue():
             select(User.id).where(active_users().whereclause))))
     elif scope.startswith(("team:", "campaign:")):
         kind, _sep, raw = scope.partition(":")
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):  # "²".isdigit() is True
             raise ApiError(422, _("scope is me, company, team:<id> or campaign:<id>."),
                            field="scope")
         if kind == "team":

@@ -6,6 +6,7 @@ from kudos import audit
 from kudos.auth.models import ApiToken, User
 from kudos.auth.tokens import digest, new_secret
 from kudos.domain.errors import Invalid
+from kudos.domain.text import refuse_invisible
 from kudos.extensions import db
 from kudos.sqltypes import utcnow
 
@@ -18,6 +19,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     name = " ".join((name or "").split())
     if not name or len(name) > 80:
         raise Invalid("name", _("Give the token a name of 1 to 80 characters."))
+    refuse_invisible(name, "name")
     live = db.session.scalar(
         db.select(db.func.count(ApiToken.id)).where(
             ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)

@@ -7,6 +7,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from kudos.errors import ApiError
+from kudos.security import is_storable
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -33,11 +34,19 @@ def page_args() -> tuple[list | None, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         position = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(position, list):
+        if not isinstance(position, list) or not all(_plain(p) for p in position):
             raise ValueError
     except (ValueError, TypeError):
         raise ApiError(422, _("This cursor is not one we gave out."), field="cursor") from None
     return position, limit
+
+
+def _plain(part) -> bool:
+    """A part of a cursor we give out: a whole number a database column holds (not a
+    boolean, which JSON's `true` is), or a short storable text (a name, a date)."""
+    if type(part) is int:
+        return 0 <= part <= 2**31 - 1
+    return isinstance(part, str) and len(part) <= 200 and is_storable(part)
 
 
 def page(rows: list, limit: int, position_of) -> tuple[list, str | None]:

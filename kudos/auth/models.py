@@ -48,6 +48,10 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(10), default="member")
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    # After a time zone change, the daily cap counts the day in progress in the zone left,
+    # until that day ends (kudos.domain.cooldowns.zone_change).
+    caps_timezone: Mapped[str | None] = mapped_column(String(64))
+    caps_timezone_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     working_days: Mapped[str] = mapped_column(String(13), default="1,2,3,4,5")
     work_start_minute: Mapped[int] = mapped_column(default=9 * 60)
     work_end_minute: Mapped[int] = mapped_column(default=18 * 60)
@@ -79,6 +83,22 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active and self.erased_at is None
+
+    def caps_zone(self, now: datetime):
+        """The zone the daily cap counts days in at `now` (a ZoneInfo)."""
+        from kudos.domain.cooldowns import caps_zone
+
+        return caps_zone(self.timezone, self.caps_timezone, self.caps_timezone_until, now)
+
+    def set_timezone(self, timezone: str, now: datetime) -> None:
+        """Move the person to `timezone`; caps follow from their next day."""
+        from kudos.domain.cooldowns import zone_change
+
+        if timezone == self.timezone:
+            return
+        in_force = str(self.caps_zone(now))
+        self.caps_timezone, self.caps_timezone_until = zone_change(now, in_force, timezone)
+        self.timezone = timezone
 
     @property
     def is_admin(self) -> bool:

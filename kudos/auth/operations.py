@@ -9,10 +9,19 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from kudos import audit
-from kudos.auth.models import ROLES, Invitation, Team, User, UserSession, email_taken
+from kudos.auth.models import (
+    ROLES,
+    ApiToken,
+    Invitation,
+    Team,
+    User,
+    UserSession,
+    email_taken,
+)
 from kudos.auth.passwords import check_password, hash_password, needs_rehash, password_problem
 from kudos.auth.tokens import digest, new_secret
 from kudos.domain.errors import Invalid
+from kudos.domain.text import refuse_invisible
 from kudos.extensions import db
 from kudos.sqltypes import utcnow
 
@@ -32,7 +41,7 @@ def clean_name(raw: str, field: str = "name") -> str:
         raise Invalid(field, _("Please enter a name."))
     if len(name) > 80:
         raise Invalid(field, _("Please keep the name under 80 characters."))
-    return name
+    return refuse_invisible(name, field)
 
 
 def check_new_password(password: str, *, email: str, name: str, field: str = "password") -> None:
@@ -122,14 +131,39 @@ def end_all_sessions(user: User, *, keep: str | None = None, commit: bool = True
         db.session.commit()
 
 
+def revoke_api_tokens(user: User, *, commit: bool = True) -> int:
+    """Revoke every live API token of the person (a password change, "sign out
+    everywhere"): a token copied by whoever had the old password stops working too.
+    Returns how many were revoked."""
+    revoked = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    ).rowcount
+    if revoked:
+        audit.record(user, "tokens.revoked_all", user, count=revoked)
+    if commit:
+        db.session.commit()
+    return revoked
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every sign-in session of the person and revoke their API tokens."""
+    end_all_sessions(user, commit=False)
+    revoke_api_tokens(user, commit=False)
+    db.session.commit()
+
+
 def change_password(user: User, current: str, new: str) -> None:
-    """Change a password; every other session ends, this one stays."""
+    """Change a password; every other session ends, this one stays; API tokens are
+    revoked."""
     if not check_password(user.password_hash, current or ""):
         raise Invalid("current_password", _("That is not your current password."))
     check_new_password(new, email=user.email, name=user.name, field="new_password")
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     end_all_sessions(user, keep=user.session_token, commit=False)
+    revoke_api_tokens(user, commit=False)
     audit.record(user, "password.changed", user)
     db.session.commit()
 

@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from redis.exceptions import RedisError
 
 from kudos.audit import log_event
 from kudos.auth import operations
@@ -22,6 +23,7 @@ from kudos.domain.errors import Invalid
 from kudos.extensions import limiter
 from kudos.forms import apply_error
 from kudos.jobs import enqueue
+from kudos.links import external_url
 from kudos.mail import mail_enabled, send_email_job
 from kudos.permissions import access
 from kudos.welcome import operations as welcome
@@ -84,10 +86,10 @@ def logout():
 @bp.post("/logout/everywhere")
 @access("user")
 def logout_everywhere():
-    operations.end_all_sessions(current_user)
+    operations.sign_out_everywhere(current_user)
     log_event("sign_out_everywhere", user_id=current_user.id)
     sign_out()
-    flash(_("You are signed out on every device."), "info")
+    flash(_("You are signed out on every device, and your API tokens no longer work."), "info")
     return redirect(url_for("auth.login"), code=303)
 
 
@@ -134,15 +136,23 @@ def signup():
             except Invalid as error:
                 apply_error(form, error)
             else:
-                if token:
-                    _send_signup_link(form.email.data.strip().lower(), token)
+                try:
+                    if token:
+                        _send_signup_link(form.email.data.strip().lower(), token)
+                except RedisError:
+                    # The link is a secret: it is not written to the outbox (a database
+                    # table) to wait for Redis. The person is told and tries again.
+                    current_app.logger.warning("Redis unavailable: a sign-up link was not sent")
+                    flash(_("We could not send your link just now. Please try again in a few "
+                            "minutes."), "warning")
+                    return render_template("auth/signup.html", form=form, domains=domains), 503
                 return render_template("auth/signup_sent.html", email=form.email.data)
     status = 422 if form.errors else 200
     return render_template("auth/signup.html", form=form, domains=domains), status
 
 
 def _send_signup_link(email: str, token: str) -> None:
-    link = url_for("auth.accept", token=token, _external=True)
+    link = external_url("auth.accept", token=token)
     if not mail_enabled():
         # Local development only (refused above otherwise): the link goes to the console.
         current_app.logger.warning("Sign-up link for %s: %s", email, link)

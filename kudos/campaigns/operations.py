@@ -18,6 +18,7 @@ from kudos.campaigns.models import Campaign, CampaignMute
 from kudos.domain import campaigns as rules_of
 from kudos.domain.campaigns import Activity, Span
 from kudos.domain.errors import Forbidden, Invalid, NotFound
+from kudos.domain.text import refuse_invisible
 from kudos.extensions import db
 from kudos.insights.models import FatigueSignal
 from kudos.news.models import Relay
@@ -71,6 +72,7 @@ def _validate(user: User, draft: CampaignDraft, campaign: Campaign | None = None
         raise Invalid("title", _("Please give the campaign a title."))
     if len(title) > 120:
         raise Invalid("title", _("Please keep the title under %(n)s characters.", n=120))
+    refuse_invisible(title, "title")
     theme = " ".join((draft.theme or "").split())
     if len(theme) > 200:
         raise Invalid("theme", _("Please keep the theme under %(n)s characters.", n=200))

@@ -6,7 +6,7 @@ or a `Refusal` that says which rule, about whom, and from when giving is possibl
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from kudos.domain.rules import Rules
@@ -14,10 +14,14 @@ from kudos.domain.rules import Rules
 
 @dataclass(frozen=True)
 class PastGift:
-    """One kudos the giver gave earlier: when, and to whom."""
+    """One kudos the giver gave earlier: when, to whom, and the day of the giver's that it
+    counts in (fixed when it was given; None for kudos given before days were kept, which
+    count by their time in today's bounds). Withdrawn and hidden kudos are past gifts too:
+    taking a kudos back does not give its place back."""
 
     at: datetime
     recipient_ids: frozenset[int]
+    day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,30 @@ def local_day_bounds(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+def caps_zone(timezone: str, previous: str | None, previous_until: datetime | None,
+              now: datetime) -> ZoneInfo:
+    """The time zone whose calendar days the daily cap counts in at `now`: the person's, or
+    the one they left today, until that day is over (see `zone_change`)."""
+    if previous and previous_until is not None and now < previous_until:
+        return ZoneInfo(previous)
+    return ZoneInfo(timezone)
+
+
+def zone_change(now: datetime, in_force: str, new: str) -> tuple[str | None, datetime | None]:
+    """(previous zone, until when) after a person moves to zone `new` while caps count days
+    in `in_force`: the cap keeps counting the day in progress in the old zone until it ends,
+    and the new zone applies from the next day. Otherwise changing zones twice (to a zone
+    already on tomorrow, then back) would open two fresh days within an hour."""
+    if new == in_force:
+        return None, None
+    return in_force, local_day_bounds(now, ZoneInfo(in_force))[1]
+
+
+def giving_day(now: datetime, tz: ZoneInfo) -> date:
+    """The day a gift given at `now` counts in, for good."""
+    return now.astimezone(tz).date()
+
+
 def check_giving(
     now: datetime,
     tz: ZoneInfo,
@@ -50,13 +78,18 @@ def check_giving(
     """May the giver give one more kudos to `recipient_ids` at `now`?
 
     - at most `daily_kudos_cap` kudos per local calendar day (a kudos to several colleagues
-      counts once);
+      counts once); a gift counts in the day fixed when it was given (`PastGift.day`), and a
+      gift fixed on a later day than today (a person who moved to an earlier zone) counts
+      today too, so that a day never comes back fresh;
     - at most `pair_max_in_window` kudos to the same colleague within `pair_window_days`
       (a gift exactly `pair_window_days` old has left the window).
     """
     past = list(past)
     day_start, day_end = local_day_bounds(now, tz)
-    today = sum(1 for gift in past if day_start <= gift.at < day_end)
+    local_today = giving_day(now, tz)
+    today = sum(1 for gift in past
+                if (gift.day >= local_today if gift.day is not None
+                    else day_start <= gift.at < day_end))
     if today >= rules.daily_kudos_cap:
         return Refusal("daily_cap", retry_at=day_end, count=today)
     window = timedelta(days=rules.pair_window_days)

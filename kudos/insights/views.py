@@ -8,12 +8,12 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from kudos import outbox
 from kudos.auth.models import Team, User, active_users
 from kudos.extensions import db
 from kudos.insights import chart, operations
 from kudos.insights.models import Backoff, FatigueSignal
 from kudos.insights.suggestions import for_phase, phase_explanations, phase_names
-from kudos.jobs import enqueue
 from kudos.permissions import access, require
 from kudos.recognition.models import Kudos, KudosRecipient
 from kudos.rules import current_rules
@@ -108,8 +108,11 @@ def team(team_id: int):
 @bp.post("/scan")
 @access("lead")
 def scan():
-    """Scan now (a job; inline without Redis)."""
-    enqueue(operations.scan_all)
+    """Scan now: a job through the outbox (inline without Redis; with Redis away, it waits
+    in the database and goes once Redis is back)."""
+    outbox.publish(operations.scan_all)
+    db.session.commit()
+    outbox.flush()
     flash(_("The scan is on its way; the phases are up to date once it has run."), "success")
     return redirect(url_for("insights.index"), code=303)
 

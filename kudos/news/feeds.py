@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import urllib.request
 from dataclasses import dataclass
@@ -11,6 +10,8 @@ from urllib.parse import urlsplit
 import feedparser
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+
+from kudos.domain.addresses import is_public_address
 
 MAX_BYTES = 2_000_000
 MAX_LINK = 2000  # NewsItem.url
@@ -65,10 +66,7 @@ def check_address(url: str) -> None:
     except (OSError, UnicodeError):
         raise FeedError("unreachable") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if not address.is_global or address.is_multicast:
+        if not is_public_address(info[4][0]):
             raise FeedError("private_address")
 
 

@@ -12,6 +12,7 @@ from kudos.admin.models import Topic
 from kudos.auth.models import User
 from kudos.campaigns.operations import check_taggable
 from kudos.domain.errors import Invalid, NotFound
+from kudos.domain.text import refuse_invisible
 from kudos.extensions import db
 from kudos.news import jobs, relays
 from kudos.news.models import NewsItem, TopicFollow
@@ -42,6 +43,7 @@ def _clean(draft: NewsDraft, user: User) -> dict:
         raise Invalid("title", _("Please give the news a title."))
     if len(title) > TITLE_MAX:
         raise Invalid("title", _("Please keep the title under %(n)s characters.", n=TITLE_MAX))
+    refuse_invisible(title, "title")
     summary = (draft.summary or "").strip()
     if len(summary) > SUMMARY_MAX:
         raise Invalid("summary", _("Please keep the summary under %(n)s characters.",

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select, update
@@ -30,14 +30,19 @@ from kudos.campaigns.operations import check_taggable
 from kudos.domain.errors import Invalid
 from kudos.extensions import db
 from kudos.jobs import redis_connection
+from kudos.links import external_url
 from kudos.news.models import CHANNELS, NewsItem, Relay, RelayClickDay, RelayVisit
 from kudos.sqltypes import utcnow
 
 COMMENT_MAX = 1000
 AUDIENCE_THRESHOLD = 2  # this many teammates already shared it outside today: suggest waiting
+# Robots, link previews, and HTTP libraries: a program fetching a link is not a person
+# reading it (okhttp, axios, node-fetch, Apache-HttpClient and their kin).
 BOT = re.compile(
     r"bot\b|bot/|crawl|spider|slurp|preview|facebookexternalhit|embedly|whatsapp|"
-    r"curl|wget|python-|httpx|java/|go-http|headless|monitor|scanner|validator",
+    r"curl|wget|python-|httpx|java/|go-http|headless|monitor|scanner|validator|"
+    r"okhttp|axios|node-fetch|undici|http-?client|libwww|lwp-|http\.rb|faraday|guzzle|"
+    r"restsharp|postman|insomnia|aiohttp|dart:io|reqwest|^ruby$|^got\b|php/|perl",
     re.IGNORECASE,
 )
 SOURCES = {"internal": "kudos", "linkedin": "linkedin", "x": "x", "email": "email",
@@ -127,7 +132,7 @@ def _taggable_quietly(user: User, campaign_id: int) -> bool:
 
 
 def tracked_url(relay: Relay) -> str:
-    return url_for("news.follow_link", token=relay.token, _external=True)
+    return external_url("news.follow_link", token=relay.token)
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,7 @@ def _location(link: Link) -> str:
     if link.url:
         return link.url
     endpoint = "news.public_page" if link.public else "news.item"
-    return url_for(endpoint, news_id=link.news_id, _external=True)
+    return external_url(endpoint, news_id=link.news_id)
 
 
 def _link_key(token: str) -> str:
@@ -199,7 +204,7 @@ def follow(token: str, ip: str, user_agent: str) -> str | None:
     redis = redis_connection()
     if redis is not None:
         day = utcnow().date()
-        visitor = "" if is_bot(user_agent) else _visitor(ip or "", user_agent, day)
+        visitor = "" if is_bot(user_agent) else _visitor(ip or "", day)
         try:
             cached = redis.register_script(_FOLLOW)(
                 keys=[_link_key(token)],
@@ -315,12 +320,13 @@ def budget(user: User) -> dict | None:
 # --- clicks --------------------------------------------------------------------------------
 
 
-def _visitor(ip: str, user_agent: str, day: date) -> str:
-    """A salted hash that changes every day: enough to count a visitor once per day, never
-    enough to recognise them (no address is stored)."""
+def _visitor(ip: str, day: date) -> str:
+    """A salted hash of the address that changes every day: enough to count a visitor once
+    per (address, day), never enough to recognise them (no address is stored). The user
+    agent is left out on purpose: one address sending fifty user agents is one visitor."""
     key = hmac.new(current_app.config["SECRET_KEY"].encode(), day.isoformat().encode(),
                    hashlib.sha256).digest()
-    return hmac.new(key, f"{ip}|{user_agent}".encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def is_bot(user_agent: str) -> bool:
@@ -332,7 +338,7 @@ def count_click(relay_id: int, ip: str, user_agent: str) -> bool:
     if is_bot(user_agent):
         return False
     day = utcnow().date()
-    visitor = _visitor(ip or "", user_agent, day)
+    visitor = _visitor(ip or "", day)
     redis = redis_connection()
     if redis is not None:
         try:

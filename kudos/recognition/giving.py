@@ -20,7 +20,7 @@ cost no round trip, the same rows are written one statement after the other.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
@@ -84,6 +84,7 @@ class Person:
     name: str
     usable: bool  # active and not erased
     gone: bool  # erased: they no longer exist for others
+    public: bool  # shows in search and on the wall (not a hidden profile)
     approve_kudos: bool
     team_id: int | None
 
@@ -111,11 +112,11 @@ def _read_statement():
     same_key = Kudos.idempotency_key == bindparam("key")
     people = (
         select(json_rows(User.id, User.name, User.active, User.erased_at.is_(None),
-                         User.approve_kudos, User.team_id))
+                         User.approve_kudos, User.team_id, User.profile_public))
         .where(User.id.in_(bindparam("ids", expanding=True))).scalar_subquery()
     )
     past = (
-        select(json_rows(Kudos.id, Kudos.created_at, Kudos.status, same_key,
+        select(json_rows(Kudos.id, Kudos.created_at, Kudos.giver_day, Kudos.status, same_key,
                          KudosRecipient.user_id))
         .join(KudosRecipient, KudosRecipient.kudos_id == Kudos.id)
         .where(Kudos.giver_id == bindparam("giver_id"),
@@ -139,8 +140,8 @@ def read(giver_id: int, recipient_ids: list[int], value_id: int | None, since: d
     state = State(
         people={
             person_id: Person(person_id, name, bool(active) and bool(kept), not kept,
-                              bool(approve), team_id)
-            for person_id, name, active, kept, approve, team_id in found_people or []
+                              bool(public), bool(approve), team_id)
+            for person_id, name, active, kept, approve, team_id, public in found_people or []
         },
         value_usable=value_usable if value_id else None,
         rules=rules,
@@ -148,15 +149,17 @@ def read(giver_id: int, recipient_ids: list[int], value_id: int | None, since: d
         past=[],
         existing=None,
     )
-    gifts: dict[int, tuple[datetime, set[int]]] = {}
-    for kudos_id, created_at, status, is_same, user_id in found_past or []:
+    gifts: dict[int, tuple[datetime, date | None, set[int]]] = {}
+    for kudos_id, created_at, day, status, is_same, user_id in found_past or []:
         if is_same:
             state.existing = (kudos_id, status)
             return state
         at = _moment(created_at)
-        if at >= since and status != "withdrawn":
-            gifts.setdefault(kudos_id, (at, set()))[1].add(user_id)
-    state.past = [PastGift(at, frozenset(ids)) for at, ids in gifts.values()]
+        # Withdrawn and hidden kudos count too: taking one back does not free its place.
+        if at >= since:
+            gifts.setdefault(kudos_id, (at, date.fromisoformat(day) if day else None,
+                                        set()))[2].add(user_id)
+    state.past = [PastGift(at, frozenset(ids), day) for at, day, ids in gifts.values()]
     return state
 
 

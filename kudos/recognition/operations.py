@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
@@ -16,9 +15,10 @@ from kudos import audit, outbox
 from kudos.admin.models import Value
 from kudos.auth.models import User
 from kudos.campaigns.operations import check_taggable
-from kudos.domain.cooldowns import Refusal, check_giving
+from kudos.domain.cooldowns import Refusal, check_giving, giving_day
 from kudos.domain.errors import DomainError, Invalid, NotFound
 from kudos.domain.rules import Rules
+from kudos.domain.text import refuse_invisible
 from kudos.extensions import db
 from kudos.recognition import giving, jobs
 from kudos.recognition.models import (
@@ -130,6 +130,7 @@ def _validate(giver: User, draft: Draft) -> dict:
             raise Invalid("work_title", _("Please name the work you are highlighting."))
         if len(title) > WORK_TITLE_MAX:
             raise Invalid("work_title", _("Please keep the title under 200 characters."))
+        refuse_invisible(title, "work_title")
         fields["work_title"] = title
         fields["work_url"] = check_link(draft.work_url, "work_url")
         why = (draft.why_it_matters or "").replace("\r\n", "\n").strip()
@@ -147,14 +148,18 @@ def _check_found(state: giving.State, ids: list[int], value_id: int | None) -> l
     """The picked colleagues as found, in the order picked; Invalid if one cannot be."""
     for user_id in ids:
         person = state.people.get(user_id)
-        if person is None or person.gone:
-            raise Invalid("recipient_ids", _("One of the colleagues picked does not exist."))
-        if not person.usable:
-            raise Invalid("recipient_ids", _("%(name)s no longer has an account here, so "
-                                             "they cannot be picked.", name=person.name))
+        # Unknown, erased, deactivated or hidden: one answer, the one search implies, so
+        # that an id says nothing about the person behind it (not even their name).
+        if person is None or not person.usable or not person.public:
+            raise Invalid("recipient_ids", unfindable_message())
     if value_id and not state.value_usable:
         raise Invalid("value_id", _("Please choose a value from the list."))
     return [state.people[i] for i in ids]
+
+
+def unfindable_message() -> str:
+    return _("We could not find one of the colleagues picked. Colleagues who hid their "
+             "profile, or who left, cannot be picked.")
 
 
 def cooldown_message(refusal: Refusal, recipient_name: str | None, when: str) -> str:
@@ -218,7 +223,8 @@ def give(giver: User, draft: Draft, *, now: datetime | None = None,
             people = [p for p in (state.people.get(i) for i in ids) if p is not None]
             return Given(existing_id, [p.name for p in people], status == "pending"), False
         recipients = _check_found(state, ids, fields["value_id"])
-        refusal = check_giving(now, ZoneInfo(giver.timezone), state.past, ids, rules)
+        zone = giver.caps_zone(now)
+        refusal = check_giving(now, zone, state.past, ids, rules)
         if refusal is not None:
             db.session.rollback()
             name = state.people[refusal.recipient_id].name if refusal.recipient_id else None
@@ -226,7 +232,8 @@ def give(giver: User, draft: Draft, *, now: datetime | None = None,
             raise Cooldown(cooldown_message(refusal, name, wording), refusal, now)
         needs_approval = fields["visibility"] != "recipients" and any(
             p.approve_kudos for p in recipients)
-        fields.update(idempotency_key=key, status="pending" if needs_approval else "published")
+        fields.update(idempotency_key=key, status="pending" if needs_approval else "published",
+                      giver_day=giving_day(now, zone))
         teams = ({t for t in [giver.team_id, *(p.team_id for p in recipients)] if t}
                  if fields["visibility"] == "team" else set())
         kudos_id = giving.write(

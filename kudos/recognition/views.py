@@ -120,7 +120,10 @@ def _chosen(form: GiveForm) -> list[User]:
     ids = [i for i in (form.recipient_ids.data or []) if isinstance(i, int)]
     if not ids:
         return []
-    found = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    # The same people search finds: a hidden or departed person's name never shows here.
+    found = {u.id: u for u in db.session.scalars(
+        active_users().where(User.id.in_(ids), User.profile_public.is_(True),
+                             User.id != current_user.id))}
     return [found[i] for i in ids if i in found]
 
 

@@ -35,23 +35,25 @@ def compare(proposed: Rules, days: int, progress=None) -> dict:
     result = {"days": days}
     result["kudos_refused"] = {"current": 0, "proposed": 0}
     rows = db.session.execute(
-        select(Kudos.id, Kudos.giver_id, Kudos.created_at, KudosRecipient.user_id, User.timezone)
+        select(Kudos.id, Kudos.giver_id, Kudos.created_at, KudosRecipient.user_id, User.timezone,
+               Kudos.giver_day)
         .join(KudosRecipient, KudosRecipient.kudos_id == Kudos.id)
         .join(User, User.id == Kudos.giver_id)
-        .where(Kudos.created_at >= since - timedelta(days=60), Kudos.status != "withdrawn")
+        # Withdrawn kudos too: they count toward the caps as they did when given.
+        .where(Kudos.created_at >= since - timedelta(days=60))
         .order_by(Kudos.created_at, Kudos.id)
     ).all()
     gifts: dict[int, tuple] = {}
-    for kudos_id, giver_id, created_at, recipient_id, tz in rows:
-        entry = gifts.setdefault(kudos_id, [giver_id, created_at, set(), tz])
+    for kudos_id, giver_id, created_at, recipient_id, tz, day in rows:
+        entry = gifts.setdefault(kudos_id, [giver_id, created_at, set(), tz, day])
         entry[2].add(recipient_id)
     history: dict[int, list[PastGift]] = defaultdict(list)
-    for giver_id, created_at, recipients, tz in gifts.values():
+    for giver_id, created_at, recipients, tz, day in gifts.values():
         if created_at >= since:
             for name, rules in (("current", current), ("proposed", proposed)):
                 if check_giving(created_at, ZoneInfo(tz), history[giver_id], recipients, rules):
                     result["kudos_refused"][name] += 1
-        history[giver_id].append(PastGift(created_at, frozenset(recipients)))
+        history[giver_id].append(PastGift(created_at, frozenset(recipients), day))
     if progress:
         progress(40)
     result["nudges"] = {"current": {"send": 0, "defer": 0, "hold": 0},

@@ -74,7 +74,8 @@ class PasswordForm(FlaskForm):
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired()],
-        description=_l("At least 8 characters. Your other devices will be signed out."),
+        description=_l("At least 8 characters. Your other devices will be signed out and "
+                       "your API tokens revoked."),
     )
 
 

@@ -50,7 +50,7 @@ def update_profile(
     _check_locale(locale)
     user.name = name
     user.team_id = team_id
-    user.timezone = timezone
+    user.set_timezone(timezone, utcnow())
     user.working_days = ",".join(str(d) for d in days)
     user.work_start_minute, user.work_end_minute = start, end
     user.locale = locale

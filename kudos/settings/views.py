@@ -107,7 +107,8 @@ def password():
         except Invalid as error:
             apply_error(form, error)
         else:
-            flash(_("Your password is changed. Your other devices are signed out."), "success")
+            flash(_("Your password is changed. Your other devices are signed out and your API "
+                    "tokens no longer work."), "success")
             return redirect(url_for("settings.index"), code=303)
     return _page(422, password_form=form)
 

@@ -526,3 +526,17 @@ def test_an_id_past_what_the_database_holds_is_not_found_whatever_the_method(api
     for method in ("get", "delete"):
         response = getattr(api, method)(f"/api/v1/kudos/{kudos_id}", headers=awa_auth)
         assert_error(response, 404, "not_found")
+
+
+@pytest.mark.parametrize("fields", [{"profile_public": False}, {"active": False}, {}],
+                         ids=["hidden", "deactivated", "unknown"])
+def test_giving_to_a_hidden_or_departed_colleague_by_id_is_refused_without_their_name(
+        app, api, make, awa_auth, fields):
+    person = make.user("Hana Hidden", email="hana@example.com", **fields)
+    person_id = person.id if fields else 987654
+    response = api.post("/api/v1/kudos", headers=awa_auth,
+                        json={"recipient_ids": [person_id], "message": "Thank you"})
+    error = assert_error(response, 422, "validation_error", "recipient_ids")
+    assert "Hana Hidden" not in response.get_data(as_text=True)
+    assert error["message"].startswith("We could not find one of the colleagues picked.")
+    assert count_kudos(app) == 0

@@ -82,3 +82,44 @@ def test_sign_up_is_closed_without_domains(client):
     assert "Sign-up is closed" in page
     response = client.post("/signup", data={"name": "Eve", "email": "eve@azur.example"})
     assert "Sign-up is closed" in response.get_data(as_text=True)
+
+
+def test_the_emailed_link_comes_from_the_base_url_never_from_the_host_header(
+    client, app, smtp, open_signup, monkeypatch
+):
+    """Host header poisoning: a sign-up posted with `Host: attacker.example` must not mail
+    a real token to the attacker's host."""
+    monkeypatch.setitem(app.config, "BASE_URL", "https://kudos.azur.example")
+    response = client.post("/signup", data={"name": "Inès Fontaine",
+                                            "email": "ines@azur.example"},
+                           headers={"Host": "attacker.example"})
+    assert response.status_code == 200
+    body = smtp.messages[0].get_payload(decode=True).decode()
+    assert "attacker.example" not in body
+    assert re.search(r"https://kudos\.azur\.example/invite/\S+", body)
+
+
+def test_with_trusted_hosts_another_host_header_is_refused(client, app, monkeypatch,
+                                                           open_signup, smtp):
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["kudos.azur.example"])
+    refused = client.post("/signup", data={"name": "Inès Fontaine",
+                                           "email": "ines@azur.example"},
+                          headers={"Host": "attacker.example"})
+    assert refused.status_code == 400
+    assert smtp.messages == []
+    assert client.get("/login", headers={"Host": "kudos.azur.example"}).status_code == 200
+
+
+def test_trusted_hosts_come_from_a_comma_separated_setting_and_their_absence_is_said(caplog):
+    from kudos import create_app
+
+    with caplog.at_level("WARNING"):
+        unset = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert unset.config["TRUSTED_HOSTS"] is None
+    assert "KUDOS_TRUSTED_HOSTS is not set" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        named = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                            "TRUSTED_HOSTS": " Kudos.Azur.example , kudos.internal,"})
+    assert named.config["TRUSTED_HOSTS"] == ["kudos.azur.example", "kudos.internal"]
+    assert "TRUSTED_HOSTS" not in caplog.text

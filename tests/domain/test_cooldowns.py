@@ -3,7 +3,14 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from kudos.domain.cooldowns import PastGift, check_giving, local_day_bounds
+from kudos.domain.cooldowns import (
+    PastGift,
+    caps_zone,
+    check_giving,
+    giving_day,
+    local_day_bounds,
+    zone_change,
+)
 from kudos.domain.rules import Rules
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -81,3 +88,38 @@ def test_tuned_rules_apply():
     assert check_giving(now, PARIS, past, [AWA], strict).rule == "pair"
     same_day = gifts(now - timedelta(minutes=5), to=(LEA,))
     assert check_giving(now, PARIS, same_day, [AWA], strict).rule == "daily_cap"
+
+
+# --- the day a gift counts in, fixed when given ----------------------------------------------
+
+KIRITIMATI = ZoneInfo("Pacific/Kiritimati")  # UTC+14
+
+
+def test_a_gift_counts_in_the_day_fixed_when_it_was_given_whatever_the_zone_now():
+    now = datetime(2026, 3, 3, 22, 30, tzinfo=UTC)  # 23:30 in Paris, 12:30 the 4th in Kiritimati
+    ten = [PastGift(now - timedelta(minutes=i + 1), frozenset({100 + i}), giving_day(
+        now - timedelta(minutes=i + 1), PARIS)) for i in range(10)]
+    assert check_giving(now, PARIS, ten, [AWA], RULES).rule == "daily_cap"
+    # Had the zone applied at once, Kiritimati's 4 March would be a fresh day: not so, since
+    # caps_zone keeps Paris until its day ends.
+    assert caps_zone("Pacific/Kiritimati", "Europe/Paris", datetime(2026, 3, 3, 23, tzinfo=UTC),
+                     now) == PARIS
+    # And a gift fixed on a later day than the zone's today still counts (zones moved back).
+    later = [PastGift(g.at, g.recipient_ids, giving_day(g.at, KIRITIMATI)) for g in ten]
+    assert check_giving(now, PARIS, later, [AWA], RULES).rule == "daily_cap"
+
+
+def test_a_new_zone_applies_to_caps_from_the_next_day_of_the_old_one():
+    now = datetime(2026, 3, 3, 22, 30, tzinfo=UTC)
+    previous, until = zone_change(now, "Europe/Paris", "Pacific/Kiritimati")
+    assert previous == "Europe/Paris"
+    assert until == datetime(2026, 3, 3, 23, tzinfo=UTC)  # midnight in Paris
+    assert caps_zone("Pacific/Kiritimati", previous, until, now) == PARIS
+    assert caps_zone("Pacific/Kiritimati", previous, until, until) == KIRITIMATI
+    assert zone_change(now, "Europe/Paris", "Europe/Paris") == (None, None)
+
+
+def test_gifts_from_before_days_were_kept_count_by_their_time():
+    now = datetime(2026, 3, 3, 10, tzinfo=UTC)
+    ten = [PastGift(now - timedelta(minutes=i + 1), frozenset({100 + i})) for i in range(10)]
+    assert check_giving(now, PARIS, ten, [AWA], RULES).rule == "daily_cap"

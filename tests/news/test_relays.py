@@ -228,18 +228,42 @@ def test_a_withdrawn_link_is_a_404(app, member, news_id):
 # --- counting clicks, inline mode ------------------------------------------------------------
 
 
-def test_inline_a_visitor_counts_once_a_day_and_another_browser_counts_again(
+def test_inline_a_visitor_counts_once_a_day_and_another_address_counts_again(
     app, member, news_id
 ):
     relay_id, token = relay(app, member, news_id, "linkedin")
     assert visit(app, token).status_code == 302
     assert visit(app, token).status_code == 302
     assert relay_row(app, relay_id).clicks == 1
-    assert visit(app, token, user_agent=PHONE).status_code == 302
+    assert visit(app, token, ip="203.0.113.40").status_code == 302
     assert relay_row(app, relay_id).clicks == 2
     with app.app_context():
         day = db.session.get(RelayClickDay, (relay_id, utcnow().date()))
         assert day.clicks == 2
+
+
+def fifty_browsers() -> list[str]:
+    return [f"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            f"Chrome/{100 + n}.0.0.0 Safari/537.36" for n in range(49)] + [PHONE]
+
+
+def test_fifty_user_agents_from_one_address_are_one_visitor(app, member, news_id):
+    relay_id, token = relay(app, member, news_id, "linkedin")
+    for user_agent in fifty_browsers():
+        assert visit(app, token, ip="203.0.113.50", user_agent=user_agent).status_code == 302
+    assert relay_row(app, relay_id).clicks == 1
+    assert count(app, RelayVisit.relay_id) == 1
+
+
+def test_fifty_user_agents_from_one_address_are_one_visitor_through_redis(
+    rq_app, member, news_id
+):
+    relay_id, token = relay(rq_app, member, news_id, "linkedin")
+    for user_agent in fifty_browsers():
+        visit(rq_app, token, ip="203.0.113.50", user_agent=user_agent)
+    with rq_app.app_context():
+        assert jobs.flush_clicks() == 1
+    assert relay_row(rq_app, relay_id).clicks == 1
 
 
 @pytest.mark.parametrize("user_agent", [
@@ -250,6 +274,19 @@ def test_inline_a_visitor_counts_once_a_day_and_another_browser_counts_again(
     "Twitterbot/1.0",
     "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
     "python-requests/2.32.3",
+    "okhttp/4.12.0",
+    "axios/1.7.2",
+    "node-fetch/1.0 (+https://github.com/bitinn/node-fetch)",
+    "node-fetch",
+    "Apache-HttpClient/4.5.14 (Java/17.0.9)",
+    "Go-http-client/2.0",
+    "Java-http-client/17.0.9",
+    "Dart/3.3 (dart:io)",
+    "undici",
+    "PostmanRuntime/7.39.0",
+    "Ruby",
+    "GuzzleHttp/7",
+    "libwww-perl/6.77",
 ])
 def test_bots_are_redirected_but_not_counted(app, member, news_id, user_agent):
     relay_id, token = relay(app, member, news_id, "linkedin")
@@ -297,16 +334,16 @@ def test_with_redis_the_redirect_writes_nothing_and_the_flush_counts_once(
     assert not any("203.0.113.9" in k for k in keys)
 
     with rq_app.app_context():
-        assert jobs.flush_clicks() == 2
+        assert jobs.flush_clicks() == 1  # one address, one day: one visitor
         assert jobs.flush_clicks() == 0
-    assert relay_row(rq_app, relay_id).clicks == 2
+    assert relay_row(rq_app, relay_id).clicks == 1
     with rq_app.app_context():
-        assert db.session.get(RelayClickDay, (relay_id, utcnow().date())).clicks == 2
+        assert db.session.get(RelayClickDay, (relay_id, utcnow().date())).clicks == 1
 
     visit(rq_app, token, ip="203.0.113.10")
     with rq_app.app_context():
         assert jobs.flush_clicks() == 1
-    assert relay_row(rq_app, relay_id).clicks == 3
+    assert relay_row(rq_app, relay_id).clicks == 2
 
 
 # --- audience care and the weekly budget -----------------------------------------------------

@@ -29,6 +29,14 @@ def give(app, giver, *recipients, message: str = "Thank you for the help!",
         return kudos.id
 
 
+def hide_profile(app, user) -> None:
+    """The person hides their profile (after being thanked: a hidden profile cannot be
+    picked)."""
+    with app.app_context():
+        db.session.get(User, user.id).profile_public = False
+        db.session.commit()
+
+
 def client_for(app, user):
     """A fresh test client signed in as `user`."""
     client = app.test_client()

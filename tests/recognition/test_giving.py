@@ -3,13 +3,15 @@ editing and withdrawing, and kudos that wait for a recipient's approval."""
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kudos import rules
 from kudos.auth.models import User
 from kudos.extensions import db
+from kudos.notifications.models import Notification
 from kudos.recognition import operations
 from kudos.recognition.models import Kudos, KudosRecipient
 from kudos.sqltypes import utcnow
@@ -61,6 +63,18 @@ def test_give_page_offers_a_thank_you_with_a_fresh_idempotency_key(member_client
         return tag.split('value="')[1].split('"')[0]
 
     assert key(first) and key(first) != key(second)
+
+
+@pytest.mark.parametrize("fields", [{"profile_public": False}, {"active": False},
+                                    {"erased_at": utcnow()}], ids=["hidden", "deactivated",
+                                                                   "erased"])
+def test_the_give_page_does_not_name_a_hidden_or_departed_colleague_picked_by_id(
+        make, member_client, fields):
+    person = make.user("Hana Hidden", email="hana@example.com", **fields)
+    response = member_client.get(f"/kudos/new?to={person.id}")
+    assert response.status_code == 200
+    assert "Hana Hidden" not in response.get_data(as_text=True)
+    assert f'value="{person.id}" checked' not in response.get_data(as_text=True)
 
 
 def test_highlight_page_asks_for_the_work(member_client):
@@ -211,6 +225,10 @@ def _deactivated(people):
     return form(people["gone"], message="Thanks before you left")
 
 
+def _hidden(people):
+    return form(people["hidden"], message="Thanks in secret")
+
+
 def _eleven(people):
     return form(*people["many"], message="Thanks everyone")
 
@@ -253,9 +271,9 @@ BAD_INPUT = [
     (_empty, "Please write a few words.", None),
     (_too_long, "Please keep it under 1000 characters (it has 1001).", "x" * 1001),
     (_self, "Thanking yourself is not possible", "Thanks to us both"),
-    (_unknown, "One of the colleagues picked does not exist.", "Thanks to a ghost"),
-    (_deactivated, "Hugo Gone no longer has an account here, so they cannot be picked.",
-     "Thanks before you left"),
+    (_unknown, "We could not find one of the colleagues picked.", "Thanks to a ghost"),
+    (_deactivated, "We could not find one of the colleagues picked.", "Thanks before you left"),
+    (_hidden, "We could not find one of the colleagues picked.", "Thanks in secret"),
     (_eleven, "You can thank up to 10 colleagues at once.", "Thanks everyone"),
     (_none, "Please pick at least one colleague.", "Thanks to nobody"),
     (_javascript_link, "Please give a web link starting with http:// or https://.",
@@ -278,12 +296,16 @@ def test_bad_input_is_refused_with_a_message_and_keeps_the_text(
         "awa": member,
         "hugo": hugo,
         "gone": make.user("Hugo Gone", email="gone@example.com", active=False),
+        "hidden": make.user("Hana Hidden", email="hidden@example.com", profile_public=False),
         "many": [make.user() for _ in range(11)],
         "archived_value": make_value(app, "Old value", archived=utcnow()),
     }
     response = member_client.post("/kudos", data=build(people))
     assert response.status_code == 422
     assert message in page_text(response)
+    # A hidden or departed colleague's name is never echoed back.
+    assert "Hugo Gone" not in page_text(response)
+    assert "Hana Hidden" not in page_text(response)
     if kept:
         assert kept in page_text(response)
     assert count_kudos(app) == 0
@@ -403,12 +425,79 @@ def test_eleventh_kudos_of_the_day_is_refused(app, make, member, member_client):
     assert count_kudos(app) == 10
 
 
-def test_withdrawn_kudos_do_not_count_towards_the_cap(app, member, member_client, hugo):
+def test_withdrawn_kudos_still_count_towards_the_pair_cap(app, member, member_client, hugo):
+    """Give, withdraw, give again: taking a kudos back does not free its place (else six
+    kudos, and six notifications, could reach one colleague past the pair limit of 3)."""
+    sent = 0
+    for attempt in range(6):
+        response = member_client.post("/kudos", data=form(hugo, message=f"Thanks {attempt}"))
+        if response.status_code != 303:
+            break
+        sent += 1
+        with app.app_context():
+            newest = db.session.scalar(select(Kudos.id).order_by(Kudos.id.desc()).limit(1))
+        assert member_client.post(f"/kudos/{newest}/withdraw").status_code == 303
+    assert sent == 3
+    assert response.status_code == 429
+    assert "You've thanked Hugo Martin 3 times this week" in page_text(response)
+    with app.app_context():
+        notified = db.session.scalar(select(func.count(Notification.id)).where(
+            Notification.user_id == hugo.id))
+    assert notified <= 3
+
+
+def test_withdrawn_kudos_still_count_towards_the_daily_cap(app, make, member, member_client):
+    midday_zone(app, member)
     now = utcnow()
-    ids = [give(app, member, hugo, now=now - timedelta(minutes=m)) for m in (3, 2, 1)]
-    client = member_client
-    assert client.post(f"/kudos/{ids[-1]}/withdraw").status_code == 303
-    assert client.post("/kudos", data=form(hugo)).status_code == 303
+    for i in range(10):
+        kudos_id = give(app, member, make.user(), now=now - timedelta(seconds=10 - i))
+        with app.app_context():
+            operations.withdraw(db.session.get(User, member.id), db.session.get(Kudos, kudos_id))
+    response = member_client.post("/kudos", data=form(make.user("Zoe Last")))
+    assert response.status_code == 429
+    assert "You've given 10 kudos today" in page_text(response)
+
+
+def profile_form(timezone: str) -> dict:
+    return {"name": "Awa Diallo", "timezone": timezone, "working_days": ["1", "2", "3", "4",
+            "5"], "work_start": "09:00", "work_end": "18:00", "digest_frequency": "weekly",
+            "notify_mode": "live"}
+
+
+def test_changing_time_zone_does_not_open_a_fresh_day(app, make, member, member_client):
+    """Ten kudos late in the evening, then a zone already on tomorrow, then back: the day
+    each was given in is fixed, and a new zone counts from the giver's next day."""
+    hour = utcnow().hour
+    offset = 22 - hour if 22 - hour <= 14 else -2 - hour  # a zone where it is 22:xx now
+    evening = ("Etc/GMT" if offset == 0 else
+               f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}")  # Etc signs are reversed
+    with app.app_context():
+        db.session.get(User, member.id).timezone = evening
+        db.session.commit()
+    for _ in range(10):
+        assert member_client.post("/kudos", data=form(make.user())).status_code == 303
+    assert member_client.post("/kudos", data=form(make.user())).status_code == 429
+    # Kiritimati (UTC+14) is already on tomorrow, wherever "evening" is.
+    assert member_client.post("/settings/", data=profile_form("Pacific/Kiritimati")
+                              ).status_code == 303
+    assert member_client.post("/kudos", data=form(make.user())).status_code == 429
+    assert member_client.post("/settings/", data=profile_form("Pacific/Pago_Pago")
+                              ).status_code == 303  # UTC-11: still today, or yesterday
+    assert member_client.post("/kudos", data=form(make.user())).status_code == 429
+    assert count_kudos(app) == 10
+    with app.app_context():
+        person = db.session.get(User, member.id)
+        assert person.timezone == "Pacific/Pago_Pago"  # the zone itself changed at once
+        assert person.caps_timezone == evening
+
+
+def test_each_kudos_keeps_the_day_it_was_given_in(app, member, member_client, hugo):
+    midday_zone(app, member)
+    member_client.post("/kudos", data=form(hugo))
+    with app.app_context():
+        kudos = db.session.scalar(select(Kudos))
+        person = db.session.get(User, member.id)
+        assert kudos.giver_day == utcnow().astimezone(ZoneInfo(person.timezone)).date()
 
 
 # --- editing and withdrawing ------------------------------------------------------------------

@@ -7,9 +7,12 @@ ones; every route with a number in its path gets any number. One world and one s
 client per endpoint; examples are bounded so that the file runs in about a minute.
 """
 
+import base64
+import contextlib
 import json
 import string
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,25 +22,41 @@ from werkzeug.routing import IntegerConverter
 from kudos.auth import operations as auth_ops
 from kudos.sqltypes import utcnow
 from tests.security.test_access_table import ROUTES
-from tests.security.world import World, build, sign_in
+from tests.security.world import World, build, row_counts, sign_in
 
 FUZZ = settings(max_examples=35, deadline=None, database=None, print_blob=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 FEW = settings(FUZZ, max_examples=20)
 
+# Every string may hold what no column can store or what looks like a digit without being one:
+# lone surrogates (JSON's "\ud800"), NUL, superscript and other non-ASCII digits.
+CHARS = st.characters(exclude_categories=())  # surrogates (Cs) included
+NASTY = ["\ud800", "a\udfffz", "\udc00\ud800", "\x00", "a\x00b", "²", "¹²³", "team:²",
+         "campaign:³", "٣", "１２"]
+STRINGS = st.text(CHARS, max_size=40) | st.sampled_from(NASTY)
 EDGE_INTS = st.sampled_from([0, -1, 1, 2**31 - 1, 2**31, 2**63 - 1, 2**63, 2**64, -(2**63) - 1,
                              10**30])
 SCALARS = (st.none() | st.booleans() | st.integers() | EDGE_INTS
-           | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=40)
+           | st.floats(allow_nan=True, allow_infinity=True) | STRINGS
            | st.sampled_from(["", " ", "2027-03-01", "1", "0", "-1", "true", "NaN", "Infinity",
                               "null", "[]", "{}", "\x00", "\n", "<script>", "9" * 40,
                               "kudos", "company", "internal", "applause", "kudos_count"]))
 JSON = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
-                    | st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=10)
-TEXT = st.text(max_size=60) | st.sampled_from(
+                    | st.dictionaries(st.text(CHARS, max_size=10), inner, max_size=4),
+                    max_leaves=10)
+TEXT = st.text(CHARS, max_size=60) | st.sampled_from(
     ["", "0", "-1", "2147483648", "9223372036854775808", "1e309", "2027-02-30", "25:61",
-     "on", "\x00", "a" * 5000, "\u202e", "%s%n", "{{7*7}}", "javascript:alert(1)"])
+     "on", "\x00", "a" * 5000, "\u202e", "%s%n", "{{7*7}}", "javascript:alert(1)", *NASTY])
+# A cursor is base64 of JSON: any JSON at all, encoded the way ours are (and sometimes not).
+CURSORS = JSON.map(lambda value: base64.urlsafe_b64encode(
+    json.dumps(value).encode()).decode().rstrip("=")) | TEXT
+
+
+def encoded(fields: dict) -> str:
+    """Form or query data as a client sends it: UTF-8, a lone surrogate as the three bytes
+    a careless encoder writes (what the test client itself would refuse to encode)."""
+    return urlencode(fields, doseq=True, encoding="utf-8", errors="surrogatepass")
 
 
 def later(days: int) -> str:
@@ -185,7 +204,8 @@ def test_json_endpoint_never_fails(app, fast_and_unlimited, role, method, templa
 
 
 def query(params: list[str]):
-    return st.dictionaries(st.sampled_from(params), TEXT, max_size=len(params))
+    return st.fixed_dictionaries({}, optional={
+        name: CURSORS if name == "cursor" else TEXT for name in params})
 
 
 @pytest.mark.parametrize(("role", "url", "params"), QUERY_ENDPOINTS,
@@ -198,7 +218,7 @@ def test_query_string_never_fails(app, fast_and_unlimited, role, url, params):
     @given(args=query(params), htmx=st.booleans())
     def fuzz(args, htmx):
         headers = {"HX-Request": "true"} if htmx else {}
-        response = client.get(url, query_string=args, headers=headers)
+        response = client.get(url, query_string=encoded(args), headers=headers)
         assert_no_5xx(response, f"GET {url} {args!r}")
 
     fuzz()
@@ -227,7 +247,8 @@ def test_form_never_fails(app, fast_and_unlimited, role, template, valid, more):
     @given(data=form(base, [*base, *more]), htmx=st.booleans())
     def fuzz(data, htmx):
         headers = {"HX-Request": "true"} if htmx else {}
-        response = client.post(url, data=data, headers=headers)
+        response = client.post(url, data=encoded(data), headers=headers,
+                               content_type="application/x-www-form-urlencoded")
         assert_no_5xx(response, f"POST {url} {data!r}")
 
     fuzz()
@@ -270,13 +291,14 @@ def test_any_number_in_a_path_never_fails(app, fast_and_unlimited):
 # None: any answer but a 5xx (numbers past 64 bits are refused by SQLite, while PostgreSQL
 # compares them and finds nothing).
 FOUND = [
-    ("member", "GET", "/people/search", {"query_string": {"q": "\x00"}}, 400),
-    ("admin", "GET", "/admin/people", {"query_string": {"q": "a\x00b"}}, 400),
-    ("anonymous", "POST", "/login", {"data": {"email": "\x00", "password": "x"}}, 400),
-    ("admin", "POST", "/admin/values", {"data": {"name": "\x00"}}, 400),
-    ("member", "POST", "/api/v1/news", {"json": {"title": "a\x00", "summary": "b"}}, 400),
+    ("member", "GET", "/people/search", {"query_string": {"q": "\x00"}}, 422),
+    ("admin", "GET", "/admin/people", {"query_string": {"q": "a\x00b"}}, 422),
+    ("anonymous", "POST", "/login", {"data": {"email": "\x00", "password": "x"}}, 422),
+    ("admin", "POST", "/admin/values", {"data": {"name": "\x00"}}, 422),
+    ("member", "POST", "/api/v1/news", {"json": {"title": "a\x00", "summary": "b"}}, 422),
     ("member", "POST", "/api/v1/kudos", {"json": {"message": "hi", "recipient_ids": [1],
-                                                  "work_title": {"\x00": 1}}}, 400),
+                                                  "work_title": {"\x00": 1}}}, 422),
+    ("member", "GET", "/kudos/a%00b", {}, 400),
     ("member", "POST", "/api/v1/kudos", {"data": "[" * 100_000,
                                          "content_type": "application/json"}, 400),
     ("member", "POST", "/api/v1/kudos", {"data": '{"a":' * 5000 + "1" + "}" * 5000,
@@ -308,3 +330,100 @@ def test_a_value_name_differing_only_in_non_ascii_case_is_not_a_500(app):
     client = caller(app, world, "admin")
     assert client.post("/admin/values", data={"name": "Élan"}).status_code == 303
     assert client.post("/admin/values", data={"name": "Élan"}).status_code == 422
+
+
+# Strings no column can store, in each JSON endpoint's own text field: a 422 naming it.
+SURROGATE = '"x\\ud800y"'  # JSON text: the escape makes a lone surrogate when parsed
+UNSTORABLE = [
+    ("member", "POST", "/api/v1/kudos", '{"recipient_ids": [{third}], "message": %s}',
+     "message"),
+    ("member", "POST", "/api/v1/kudos/{kudos_other}/comments", '{"body": %s}', "body"),
+    ("member", "POST", "/api/v1/news", '{"title": %s, "summary": "s"}', "title"),
+    ("member", "POST", "/api/v1/news/{news}/relays",
+     '{"channel": "internal", "comment": %s}', "comment"),
+    ("lead", "POST", "/api/v1/campaigns", '{"title": %s, "kind": "both"}', "title"),
+    ("admin", "PUT", "/api/v1/admin/rules",
+     '{"rules": {"daily_kudos_cap": 5}, "version": 0, "reason": %s}', "reason"),
+    ("member", "POST", "/api/v1/tokens", '{"name": %s}', "name"),
+]
+
+
+@pytest.mark.parametrize("unstorable", [SURROGATE, '"\\udfff"', '"a\\u0000b"'],
+                         ids=["lone high surrogate", "lone low surrogate", "NUL"])
+@pytest.mark.parametrize(("role", "method", "template", "body", "field"), UNSTORABLE,
+                         ids=[t for _r, _m, t, _b, _f in UNSTORABLE])
+def test_a_string_that_cannot_be_stored_is_a_422_naming_the_field(
+        app, role, method, template, body, field, unstorable):
+    world = build(app)
+    client = caller(app, world, role)
+    before = row_counts(app)
+    data = body.replace("{third}", str(world.third)) % unstorable
+    response = client.open(world.fill(template), method=method, data=data,
+                           content_type="application/json")
+    assert response.status_code == 422, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["code"] == "validation_error" and error["field"] == field
+    assert "cannot be stored" in error["message"]
+    assert row_counts(app) == before
+
+
+def test_a_lone_surrogate_in_a_form_is_a_422_page_with_its_security_headers(app):
+    world = build(app)
+    client = caller(app, world, "member")
+    response = client.post("/kudos", data="message=hi%ED%A0%80&recipient_ids=1",
+                           content_type="application/x-www-form-urlencoded")
+    # Werkzeug decodes the three bytes as U+FFFD: a replacement character, stored as such.
+    assert response.status_code < 500
+    assert "Content-Security-Policy" in response.headers
+
+
+def cursor(value) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("position", [["\u0000", 1], [True], ["\ud800", 1], [1.5], [None],
+                                      [[1]], [{"a": 1}], [2**40], [-1], ["x" * 500, 1],
+                                      [True, True]],
+                         ids=repr)
+@pytest.mark.parametrize("url", ["/api/v1/kudos", "/api/v1/users", "/api/v1/news",
+                                 "/api/v1/campaigns", "/api/v1/notifications"])
+def test_a_cursor_of_the_wrong_types_is_a_422(app, url, position):
+    world = build(app)
+    response = caller(app, world, "member").get(url, query_string={"cursor": cursor(position)})
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert response.get_json()["error"]["field"] == "cursor"
+
+
+@pytest.mark.parametrize("scope", ["team:²", "team:¹²", "campaign:³", "team:٣", "team:１",
+                                   "team:99999999999999999999"])
+def test_a_scope_with_digits_that_are_not_ascii_is_a_422(app, scope):
+    world = build(app)
+    response = caller(app, world, "admin").get("/api/v1/insights/fatigue",
+                                               query_string={"scope": scope})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] == "scope"
+
+
+def test_the_error_page_rolls_the_session_back_before_it_renders(app, monkeypatch):
+    """An unexpected error in the middle of a transaction the database refused: the 500 page
+    (whose layout reads the database) still renders, with its headers."""
+    from sqlalchemy import text
+
+    from kudos.extensions import db
+    from kudos.recognition import views
+
+    world = build(app)
+    client = caller(app, world, "member")
+
+    def broken(*_args, **_kwargs):
+        # The transaction is left failed (on PostgreSQL), as an error caught and ignored
+        # somewhere would leave it.
+        with contextlib.suppress(Exception):
+            db.session.execute(text("SELECT * FROM no_such_table"))
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "_search", broken)
+    response = client.get("/kudos/new", query_string={"q": "a"})
+    assert response.status_code == 500
+    assert "Something went wrong on our side." in response.get_data(as_text=True)
+    assert "Content-Security-Policy" in response.headers

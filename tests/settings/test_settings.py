@@ -339,3 +339,61 @@ def test_someone_elses_token_cannot_be_revoked(app, member_client, make):
     assert member_client.post("/settings/tokens/999999/revoke").status_code == 404
     assert app.test_client().get("/api/v1/me", headers=bearer(secret)).status_code == 200
     assert "token.revoked" not in actions(app)
+
+
+def test_a_password_change_revokes_the_api_tokens(app, member_client, member):
+    """Whoever knew the old password may have made a token: it stops working too."""
+    _token_id, secret = token_for(app, member, "Slack bot")
+    assert app.test_client().get("/api/v1/me", headers=bearer(secret)).status_code == 200
+    assert change(member_client).status_code == 303
+    assert app.test_client().get("/api/v1/me", headers=bearer(secret)).status_code == 401
+    page = member_client.get("/settings/").get_data(as_text=True)
+    assert "your API tokens no longer work" in page
+    assert "Slack bot" not in page
+    assert "tokens.revoked_all" in actions(app)
+
+
+def test_signing_out_everywhere_revokes_the_api_tokens(app, member_client, member, make):
+    _token_id, secret = token_for(app, member, "Slack bot")
+    other = make.user("Hugo Martin")
+    _other_id, others = token_for(app, other, "Hugo's bot")
+    assert "Your API tokens are revoked too." in member_client.get("/settings/").get_data(
+        as_text=True)
+    response = member_client.post("/logout/everywhere", follow_redirects=True)
+    assert "your API tokens no longer work" in response.get_data(as_text=True)
+    assert app.test_client().get("/api/v1/me", headers=bearer(secret)).status_code == 401
+    assert app.test_client().get("/api/v1/me", headers=bearer(others)).status_code == 200
+
+
+def test_a_recipients_export_lists_withdrawn_and_hidden_kudos_without_their_words(
+        app, make, member_client, member):
+    from tests.recognition.helpers import insert_kudos
+
+    hugo = make.user("Hugo Martin")
+    kept = insert_kudos(app, hugo, [member], message="Words that stay")
+    withdrawn = insert_kudos(app, hugo, [member], message="Words taken back",
+                             status="withdrawn", work_title="A title taken back")
+    hidden = insert_kudos(app, hugo, [member], message="Words an admin hid", status="hidden",
+                          work_url="https://example.com/hidden-link",
+                          why_it_matters="Reasons hidden")
+    response = member_client.get("/settings/export")
+    body = response.get_data(as_text=True)
+    for words in ("Words taken back", "A title taken back", "Words an admin hid",
+                  "example.com/hidden-link", "Reasons hidden"):
+        assert words not in body
+    received = {k["id"]: k for k in json.loads(body)["kudos_received"]}
+    assert received[kept]["message"] == "Words that stay"
+    assert received[withdrawn]["status"] == "withdrawn"
+    assert received[withdrawn]["message"] is None
+    assert received[hidden]["status"] == "hidden"
+    assert received[hidden]["message"] is None and received[hidden]["work_url"] is None
+    # The giver's own export keeps their own words, whatever became of them.
+    given = json.loads(client_for_export(app, hugo))["kudos_given"]
+    assert {k["message"] for k in given} == {"Words that stay", "Words taken back",
+                                             "Words an admin hid"}
+
+
+def client_for_export(app, user) -> str:
+    client = app.test_client()
+    login(client, user)
+    return client.get("/settings/export").get_data(as_text=True)
