@@ -69,6 +69,7 @@ def app(database_url, tmp_path_factory):
         "REDIS_URL": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        "BASE_URL": "http://localhost",  # the test client's host: links read the same
         "WATCH_PRIVATE_HOSTS": ["127.0.0.1"],  # the feeds the tests serve themselves
     })
     with app.app_context():
