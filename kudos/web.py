@@ -39,6 +39,7 @@ from kudos.settings.views import bp as settings_bp
 from kudos.sqltypes import utcnow
 from kudos.welcome import privacy as welcome_privacy  # noqa: F401  (export and erasure)
 from kudos.welcome.views import bp as welcome_bp
+from kudos.teams.views import bp as teams_bp
 
 HTMX_CONFIG = (
     '{"allowEval":false,"includeIndicatorStyles":false,"historyCacheSize":0,'
@@ -110,7 +111,8 @@ class RowId(IntegerConverter):
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RowId  # before the routes are added
     for blueprint in (auth_bp, home_bp, recognition_bp, news_bp, campaigns_bp, insights_bp,
-                      notifications_bp, settings_bp, admin_bp, charter_bp, welcome_bp, api_bp):
+                      notifications_bp, settings_bp, teams_bp, admin_bp, charter_bp, welcome_bp,
+                      api_bp):
         app.register_blueprint(blueprint)
     login_manager.user_loader(user_for_session)
     login_manager.login_view = "auth.login"

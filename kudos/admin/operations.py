@@ -12,6 +12,7 @@ from kudos.domain.errors import Invalid
 from kudos.domain.text import refuse_invisible
 from kudos.extensions import db
 from kudos.sqltypes import utcnow
+from kudos.teams import operations as team_moves
 
 # The three admin-curated lists share one shape: a name, a description, archivable.
 CATALOGS = {"teams": Team, "values": Value, "topics": Topic}
@@ -69,6 +70,7 @@ def deactivate(actor: User, person: User, reason: str = "") -> None:
         update(ApiToken).where(ApiToken.user_id == person.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    team_moves.cancel_all(actor, person, "deactivated")
     audit.record(actor, "person.deactivated", person, reason=reason[:300])
     db.session.commit()
 

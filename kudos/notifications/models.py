@@ -15,7 +15,7 @@ from kudos.sqltypes import UTCDateTime, utcnow
 # first-week pointers (a colleague's highlight to applaud, news on a followed topic).
 KINDS = ("thanked", "cosigned", "commented", "approval", "gathered", "proposal_approved",
          "proposal_declined", "campaign_launched", "phase_changed", "pointer_highlight",
-         "pointer_news")
+         "pointer_news", "move_asked", "move_approved", "move_declined")
 # Recognition received is never gathered or held back: it is not a nudge.
 RECOGNITION = ("thanked", "approval")
 

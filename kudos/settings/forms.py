@@ -57,7 +57,6 @@ class RhythmForm(FlaskForm):
 
 class ProfileForm(RhythmForm):
     name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
-    team_id = SelectField(_l("Team"), coerce=int)
     approve_kudos = BooleanField(_l("Let me approve kudos about me before they go on the wall"))
     relay_weekly_budget = IntegerField(
         _l("My weekly relay budget (optional)"), validators=[Optional(), NumberRange(1, 50)],
@@ -67,6 +66,14 @@ class ProfileForm(RhythmForm):
     notify_mode = SelectField(_l("Notifications on Kudos"), choices=[
         ("live", _l("Show them as they happen")),
         ("digest", _l("Gather them in my digest (thanks received still show)"))])
+
+
+class TeamMoveForm(FlaskForm):
+    # Checked by the operation (its messages say why), not against the list shown.
+    to_team_id = SelectField(_l("Team I would like to join"), coerce=int,
+                             validate_choice=False)
+    note = StringField(_l("A word for the team’s leads (optional)"),
+                       validators=[Length(max=300)])
 
 
 class PasswordForm(FlaskForm):

@@ -6,13 +6,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_babel import gettext as _
 
 from kudos import audit
-from kudos.auth.models import ApiToken, Invitation, Team, User, UserSession
+from kudos.auth.models import ApiToken, Invitation, User, UserSession
 from kudos.auth.operations import clean_name, end_all_sessions
 from kudos.auth.passwords import check_password
 from kudos.domain.errors import Invalid
 from kudos.extensions import db
 from kudos.signals import account_erased, collect_export
 from kudos.sqltypes import utcnow
+from kudos.teams import operations as team_moves
 
 LOCALES = ("en", "fr")
 
@@ -21,7 +22,6 @@ def update_profile(
     user: User,
     *,
     name: str,
-    team_id: int | None,
     timezone: str,
     working_days: list[int],
     work_start: time,
@@ -33,12 +33,9 @@ def update_profile(
     notify_mode: str = "live",
     relay_weekly_budget: int | None = None,
 ) -> None:
-    """Save a person's own settings after checking each field."""
+    """Save a person's own settings after checking each field. The team is not one of
+    them: a person asks to move (kudos.teams.operations), and the team's leads decide."""
     name = clean_name(name)
-    if team_id is not None:
-        team = db.session.get(Team, team_id)
-        if team is None or team.archived_at is not None:
-            raise Invalid("team_id", _("Please choose a team from the list."))
     days, start, end = _rhythm(timezone, working_days, work_start, work_end)
     if digest_frequency not in ("daily", "weekly", "never"):
         raise Invalid("digest_frequency", _("Please choose how often from the list."))
@@ -49,7 +46,6 @@ def update_profile(
                                                "empty."))
     _check_locale(locale)
     user.name = name
-    user.team_id = team_id
     user.set_timezone(timezone, utcnow())
     user.working_days = ",".join(str(d) for d in days)
     user.work_start_minute, user.work_end_minute = start, end
@@ -70,7 +66,7 @@ def update_rhythm(user: User, *, timezone: str, working_days: list[int], work_st
     step of their welcome): the same checks as the settings page."""
     days, start, end = _rhythm(timezone, working_days, work_start, work_end)
     _check_locale(locale)
-    user.timezone = timezone
+    user.set_timezone(timezone, utcnow())
     user.working_days = ",".join(str(d) for d in days)
     user.work_start_minute, user.work_end_minute = start, end
     user.locale = locale
@@ -157,6 +153,7 @@ def erase_account(user: User, *, password: str, remove_words: bool) -> None:
             raise Invalid("password", _("You are the only admin. Make someone else an admin "
                                         "first, so the company keeps someone in charge."))
     account_erased.send(user, remove_words=remove_words)
+    team_moves.cancel_all(user, user, "erased")
     end_all_sessions(user, commit=False)
     db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.execute(db.delete(Invitation).where(Invitation.email == user.email))

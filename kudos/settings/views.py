@@ -16,7 +16,8 @@ from kudos.extensions import db
 from kudos.forms import apply_error
 from kudos.permissions import access, require
 from kudos.settings import operations
-from kudos.settings.forms import EraseForm, PasswordForm, ProfileForm, TokenForm
+from kudos.settings.forms import EraseForm, PasswordForm, ProfileForm, TeamMoveForm, TokenForm
+from kudos.teams import operations as team_moves
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -26,7 +27,6 @@ def _profile_form(formdata=None) -> ProfileForm:
     form = ProfileForm(
         formdata=formdata,
         name=user.name,
-        team_id=user.team_id or 0,
         timezone=user.timezone,
         working_days=[str(d) for d in user.weekdays],
         work_start=time(user.work_start_minute // 60, user.work_start_minute % 60),
@@ -38,11 +38,16 @@ def _profile_form(formdata=None) -> ProfileForm:
         notify_mode=user.notify_mode,
         relay_weekly_budget=user.relay_weekly_budget,
     )
-    teams = db.session.scalars(
-        db.select(Team).where(Team.archived_at.is_(None)).order_by(Team.name)
-    )
-    form.team_id.choices = [(0, _("No team"))] + [(t.id, t.name) for t in teams]
     form.locale.choices = [("", _("Same as my browser")), ("en", "English"), ("fr", "Français")]
+    return form
+
+
+def _move_form(formdata=None) -> TeamMoveForm:
+    form = TeamMoveForm(formdata=formdata)
+    teams = db.session.scalars(
+        db.select(Team).where(Team.archived_at.is_(None), Team.id != current_user.team_id)
+        .order_by(Team.name))
+    form.to_team_id.choices = [(t.id, t.name) for t in teams]
     return form
 
 
@@ -56,6 +61,8 @@ def _page(status: int = 200, **forms):
         "profile_form": forms.get("profile_form") or _profile_form(),
         "password_form": forms.get("password_form") or PasswordForm(formdata=None),
         "token_form": forms.get("token_form") or TokenForm(formdata=None),
+        "move_form": forms.get("move_form") or _move_form(),
+        "move_request": team_moves.pending_request(current_user),
         "tokens": live_tokens,
         "new_token": forms.get("new_token"),
     }
@@ -77,7 +84,6 @@ def save_profile():
             operations.update_profile(
                 current_user,
                 name=form.name.data,
-                team_id=form.team_id.data or None,
                 timezone=form.timezone.data,
                 working_days=[int(d) for d in form.working_days.data],
                 work_start=form.work_start.data,
@@ -95,6 +101,33 @@ def save_profile():
             flash(_("Your settings are saved."), "success")
             return redirect(url_for("settings.index"), code=303)
     return _page(422, profile_form=form)
+
+
+@bp.post("/team")
+@access("user")
+def ask_to_move():
+    """Ask to join another team: its leads (or an admin) decide."""
+    form = _move_form(request.form)
+    if form.validate():
+        try:
+            move = team_moves.ask_to_move(current_user, form.to_team_id.data, form.note.data)
+        except Invalid as error:
+            apply_error(form, error)
+        else:
+            flash(_("Your request to join %(team)s is sent. Its leads will decide, and you "
+                    "will be told.", team=move.to_team.name), "success")
+            return redirect(url_for("settings.index", _anchor="team"), code=303)
+    return _page(422, move_form=form)
+
+
+@bp.post("/team/cancel")
+@access("user")
+def cancel_move():
+    move = team_moves.pending_request(current_user)
+    if move is not None:
+        team_moves.cancel(current_user, move)
+        flash(_("Your request is withdrawn; you stay in your team."), "info")
+    return redirect(url_for("settings.index", _anchor="team"), code=303)
 
 
 @bp.post("/password")

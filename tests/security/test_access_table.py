@@ -104,6 +104,11 @@ ROUTES: dict[str, str] = {
     "settings.revoke_token": "/settings/tokens/{member_token}/revoke",
     "settings.export": "/settings/export",
     "settings.erase": "/settings/erase",
+    "settings.ask_to_move": "/settings/team",
+    "settings.cancel_move": "/settings/team/cancel",
+    # teams
+    "teams.requests": "/teams/requests",
+    "teams.decide": "/teams/requests/{move_request}/approve",
     # admin
     "admin.index": "/admin/",
     "admin.people": "/admin/people",

@@ -140,13 +140,13 @@ def test_settings_form_changes_only_ones_own_settings(app):
     world = build(app)
     client = signed_in(app, world, "member")
     before = person(app, world.other)
-    forged = {**form_extras(world), "team_id": str(world.team_a), "erased_at": LONG_AGO}
+    forged = {**form_extras(world), "team_id": str(world.team_b), "erased_at": LONG_AGO}
     response = client.post("/settings/", data=_profile_form(**forged))
     assert response.status_code == 303
     me = person(app, world.member)
     assert_person_unchanged(app, world, "member")
     assert me.active and me.erased_at is None and me.email == "awa@example.com"
-    assert me.team_id == world.team_a  # the form's own field, not the forged one
+    assert me.team_id == world.team_a  # a team is asked for, never set by oneself
     after = person(app, world.other)
     assert (after.name, after.email, after.role) == (before.name, before.email, before.role)
 

@@ -29,6 +29,7 @@ SWEPT = [
     "campaigns.new", "campaigns.page", "campaigns.edit", "insights.index", "insights.me",
     "insights.team", "notifications.index", "notifications.bell",
     "notifications.unsubscribe_page", "settings.index", "settings.export", "settings.erase",
+    "teams.requests",
     "admin.index", "admin.people", "admin.invite", "admin.person", "admin.catalog",
     "admin.edit_entry", "admin.jobs", "admin.rules_page", "admin.preview_result",
     "api.openapi", "api.me", "api.users", "api.list_tokens", "api.list_kudos", "api.get_kudos",

@@ -25,6 +25,7 @@ from kudos.notifications.operations import unsubscribe_token
 from kudos.recognition.models import Kudos, KudosRecipient
 from kudos.rules.models import PreviewRun
 from kudos.sqltypes import utcnow
+from kudos.teams.models import TeamMoveRequest
 from tests.conftest import _HASH
 
 ROLES = ("anonymous", "member", "lead", "admin")
@@ -124,8 +125,11 @@ def build(app) -> World:
         source = WatchSource(title="Closed port", url="http://127.0.0.1:9/feed.xml",
                              added_by_id=admin.id)
         preview = PreviewRun(requested_by_id=admin.id, days=30)
+        # Tess asks to join team A (whose lead decides, with the admins).
+        move_request = TeamMoveRequest(user_id=third.id, from_team_id=team_b.id,
+                                       to_team_id=team_a.id, note="Closer to my work")
         db.session.add_all([relay, member_token, other_token, invitation, notification,
-                            source, preview])
+                            source, preview, move_request])
         db.session.commit()
 
         for name, row in {
@@ -137,7 +141,7 @@ def build(app) -> World:
             "campaign_company": campaign_company, "relay": relay,
             "member_token": member_token, "other_token": other_token,
             "invitation": invitation, "notification": notification, "source": source,
-            "preview": preview,
+            "preview": preview, "move_request": move_request,
         }.items():
             world.ids[name] = row.id
         world.secrets.update({

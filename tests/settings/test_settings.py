@@ -76,7 +76,7 @@ def test_saving_the_profile_keeps_every_field(app, member_client, member, team):
     assert response.status_code == 303
     assert response.headers["Location"] == "/settings/"
     assert profile(app, member.id) == {
-        "name": "Awa D.", "team_id": team.id, "timezone": "Africa/Dakar",
+        "name": "Awa D.", "team_id": None, "timezone": "Africa/Dakar",  # a team is asked for
         "working_days": "1,2,4", "work_start_minute": 8 * 60 + 30,
         "work_end_minute": 16 * 60 + 45, "locale": "fr", "profile_public": True,
     }
@@ -86,13 +86,15 @@ def test_saving_the_profile_keeps_every_field(app, member_client, member, team):
     assert '<option selected value="Africa/Dakar">' in page
 
 
-def test_unticking_public_profile_and_clearing_team_and_language(app, make, client, team):
+def test_unticking_public_profile_and_clearing_language_keeps_the_team(app, make, client,
+                                                                        team):
     person = make.user(team=team, locale="fr")
     login(client, person)
     response = client.post("/settings/", data=form(None, locale="", profile_public=None))
     assert response.status_code == 303
     saved = profile(app, person.id)
-    assert (saved["team_id"], saved["locale"], saved["profile_public"]) == (None, None, False)
+    assert (saved["team_id"], saved["locale"], saved["profile_public"]) == (team.id, None,
+                                                                            False)
 
 
 def test_working_days_are_stored_once_and_in_order(app, member_client, member):
