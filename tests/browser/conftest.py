@@ -38,6 +38,7 @@ def page(browser, live_server, app, monkeypatch):
     """A fresh browser context (English first) on the live server, with CSRF on as in
     production."""
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    monkeypatch.setitem(app.config, "BASE_URL", live_server)  # links that leave the app
     context = browser.new_context(base_url=live_server, locale="en-GB")
     page = context.new_page()
     errors: list[str] = []

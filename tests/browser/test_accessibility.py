@@ -186,6 +186,7 @@ def visits(ids: dict) -> list[Visit]:
         Visit(lead, f"/campaigns/{ids['running']}", "campaigns.page"),  # managing it
         Visit(lead, "/insights/", "insights.index"),
         Visit(lead, f"/insights/team/{ids['team']}", "insights.team"),
+        Visit(lead, "/teams/requests", "teams.requests"),
         Visit(admin, "/admin/", "admin.index"),
         Visit(admin, "/admin/people", "admin.people"),
         Visit(admin, f"/admin/people/{ids['member']}", "admin.person"),
