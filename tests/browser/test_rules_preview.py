@@ -8,10 +8,12 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from kudos.auth.models import User
 from kudos.extensions import db
 from kudos.insights.models import NudgeDecision
+from kudos.outbox import OutboxEvent
 from kudos.recognition.models import Kudos, KudosRecipient
 from kudos.rules.models import PreviewRun
 from kudos.rules.preview import run_preview
@@ -80,9 +82,8 @@ def test_admin_previews_a_lower_daily_cap_then_saves_it(page, make, app, monkeyp
 
     # The preview's job is queued, not run: the page shows its progress until a worker
     # (played by this test) has computed it.
-    queued: list[int] = []
-    monkeypatch.setattr("kudos.admin.rules_views.enqueue",
-                        lambda func, run_id: queued.append(run_id))
+    # The job waits in the outbox (as it does with Redis, until the dispatcher moves it).
+    monkeypatch.setattr("kudos.admin.rules_views.outbox.flush", lambda: 0)
 
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, admin)
@@ -101,11 +102,14 @@ def test_admin_previews_a_lower_daily_cap_then_saves_it(page, make, app, monkeyp
     preview = page.locator("#preview")
     expect(preview).to_contain_text("Replaying the last 30 days…")
     expect(preview.locator("progress")).to_be_visible()
+    with app.app_context():
+        queued = db.session.scalars(select(OutboxEvent.args).where(
+            OutboxEvent.job.endswith(":run_preview"))).all()
     assert len(queued) == 1
     screenshot(page, "rules-preview-progress")
 
     with app.app_context():
-        run = db.session.get(PreviewRun, queued[0])
+        run = db.session.get(PreviewRun, queued[0][0])
         assert run.proposed["daily_kudos_cap"] == "2" and run.days == 30
         run_preview(run.id)
 

@@ -7,7 +7,7 @@ import pytest
 
 from kudos.api.operations import create_token
 from kudos.audit import AuditLog
-from kudos.auth.models import ApiToken, Team, User
+from kudos.auth.models import ApiToken, User
 from kudos.extensions import db
 from kudos.sqltypes import utcnow
 from tests.conftest import PASSWORD, login
@@ -102,32 +102,19 @@ def test_working_days_are_stored_once_and_in_order(app, member_client, member):
     assert profile(app, member.id)["working_days"] == "1,6,7"
 
 
-@pytest.fixture
-def archived_team(make, app):
-    archived = make.team("Old guard")
-    with app.app_context():
-        db.session.get(Team, archived.id).archived_at = utcnow()
-        db.session.commit()
-    return archived
-
-
 @pytest.mark.parametrize(("changes", "message"), [
     ({"work_start": "17:00", "work_end": "09:00"}, "The day must end after it starts."),
     ({"work_start": "09:00", "work_end": "09:00"}, "The day must end after it starts."),
     ({"working_days": None}, "Pick at least one working day."),
     ({"working_days": ["8"]}, "is not a valid choice"),
     ({"timezone": "Mars/Olympus_Mons"}, "Not a valid choice."),
-    ({"team_id": "999999"}, "Not a valid choice."),
-    ({"team_id": "old"}, "Not a valid choice."),
     ({"locale": "de"}, "Not a valid choice."),
     ({"name": "   "}, "This field is required."),
     ({"work_start": "9h"}, "This field is required."),
-], ids=["end-before-start", "end-equals-start", "no-day", "day-8", "timezone", "team",
-        "archived-team", "language", "blank-name", "bad-time"])
-def test_bad_profile_input_is_refused_and_nothing_saved(app, member_client, member,
-                                                        archived_team, changes, message):
-    if changes.get("team_id") == "old":
-        changes = {"team_id": str(archived_team.id)}
+], ids=["end-before-start", "end-equals-start", "no-day", "day-8", "timezone",
+        "language", "blank-name", "bad-time"])
+def test_bad_profile_input_is_refused_and_nothing_saved(app, member_client, member, changes,
+                                                        message):
     before = profile(app, member.id)
     response = member_client.post("/settings/", data=form(**changes))
     assert response.status_code == 422
