@@ -37,9 +37,9 @@ from kudos.recognition.views import bp as recognition_bp
 from kudos.recognition.wording import linkify
 from kudos.settings.views import bp as settings_bp
 from kudos.sqltypes import utcnow
+from kudos.teams.views import bp as teams_bp
 from kudos.welcome import privacy as welcome_privacy  # noqa: F401  (export and erasure)
 from kudos.welcome.views import bp as welcome_bp
-from kudos.teams.views import bp as teams_bp
 
 HTMX_CONFIG = (
     '{"allowEval":false,"includeIndicatorStyles":false,"historyCacheSize":0,'

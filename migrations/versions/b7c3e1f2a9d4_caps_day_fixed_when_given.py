@@ -1,7 +1,7 @@
 """caps: the giver's day fixed when given, and the zone caps count in after a change
 
 Revision ID: b7c3e1f2a9d4
-Revises: 8d30ec2fd7e4
+Revises: ce1929fd77e3
 Create Date: 2026-12-04 17:30:00.000000
 
 """
@@ -13,7 +13,7 @@ import kudos.sqltypes  # noqa: F401  (custom column types used by autogenerate)
 
 # revision identifiers, used by Alembic.
 revision = 'b7c3e1f2a9d4'
-down_revision = '8d30ec2fd7e4'
+down_revision = 'ce1929fd77e3'
 branch_labels = None
 depends_on = None
 
