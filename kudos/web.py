@@ -21,6 +21,7 @@ from kudos.api import (  # noqa: F401  (their routes join the API blueprint)
 from kudos.api.views import bp as api_bp
 from kudos.auth.operations import user_for_session
 from kudos.auth.views import bp as auth_bp
+from kudos.calendar import models as calendar_models  # noqa: F401  (its tables)
 from kudos.campaigns.views import bp as campaigns_bp
 from kudos.charter import privacy as charter_privacy  # noqa: F401  (export and erasure)
 from kudos.charter.views import bp as charter_bp

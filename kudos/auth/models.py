@@ -63,6 +63,8 @@ class User(UserMixin, db.Model):
     notify_mode: Mapped[str] = mapped_column(String(8), default="live")  # live | digest
     gathered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # moved to digest, when
     relay_weekly_budget: Mapped[int | None] = mapped_column()  # set by the person, or none
+    # Their public holidays: an ISO 3166-1 alpha-2 code, or none for the company's country.
+    country: Mapped[str | None] = mapped_column(String(2))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
