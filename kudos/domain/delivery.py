@@ -4,26 +4,38 @@ Pure functions: the caller passes the person's rhythm and history; the answer is
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from kudos.domain.calendar import WorkingCalendar
+
+# How far ahead to look for a working moment: past the longest run of closures, holidays and
+# days off a real calendar has.
+HORIZON_DAYS = 400
 
 
 @dataclass(frozen=True)
 class Rhythm:
-    """A person's working days (ISO weekdays, Monday is 1) and hours, in their time zone."""
+    """A person's working days (ISO weekdays, Monday is 1) and hours, in their time zone;
+    with their working calendar, their public holidays and the company's closures are days
+    off too."""
 
     timezone: str
     weekdays: tuple[int, ...] = (1, 2, 3, 4, 5)
     start_minute: int = 9 * 60
     end_minute: int = 18 * 60
+    calendar: WorkingCalendar | None = None
+
+    def day_off(self, day: date) -> bool:
+        """A public holiday of the person's country or a company closure day (a local date)."""
+        return self.calendar is not None and self.calendar.is_day_off(day)
 
 
 def in_working_hours(moment: datetime, rhythm: Rhythm) -> bool:
     local = moment.astimezone(ZoneInfo(rhythm.timezone))
     minute = local.hour * 60 + local.minute
-    return local.isoweekday() in rhythm.weekdays and (
-        rhythm.start_minute <= minute < rhythm.end_minute
-    )
+    return (local.isoweekday() in rhythm.weekdays and not rhythm.day_off(local.date())
+            and rhythm.start_minute <= minute < rhythm.end_minute)
 
 
 def digest_period(moment: datetime, rhythm: Rhythm, frequency: str) -> str:
@@ -50,16 +62,16 @@ def digest_due(moment: datetime, rhythm: Rhythm, frequency: str,
 
 
 def next_working_moment(moment: datetime, rhythm: Rhythm) -> datetime:
-    """The first moment at or after `moment` inside the person's working days and hours
-    (used to defer, never to drop). Handles daylight-saving changes by working in local
-    wall-clock time."""
+    """The first moment at or after `moment` inside the person's working days and hours,
+    skipping their public holidays and the company's closures (used to defer, never to
+    drop). Handles daylight-saving changes by working in local wall-clock time."""
     tz = ZoneInfo(rhythm.timezone)
     if not rhythm.weekdays:
         raise ValueError("no working day")
     local = moment.astimezone(tz)
-    for offset in range(8):
+    for offset in range(HORIZON_DAYS):
         day = (local + timedelta(days=offset)).date()
-        if day.isoweekday() not in rhythm.weekdays:
+        if day.isoweekday() not in rhythm.weekdays or rhythm.day_off(day):
             continue
         start = datetime(day.year, day.month, day.day, rhythm.start_minute // 60,
                          rhythm.start_minute % 60, tzinfo=tz)
@@ -70,7 +82,7 @@ def next_working_moment(moment: datetime, rhythm: Rhythm) -> datetime:
         if offset == 0 and local.timestamp() >= end.timestamp():
             continue
         return max(start, local, key=datetime.timestamp) if offset == 0 else start
-    raise ValueError("no working moment within a week")
+    raise ValueError(f"no working moment within {HORIZON_DAYS} days")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 change) passes here. Recognition received is not a nudge and never comes here.
 
 Pure: the caller passes the person's situation; the answer says send now, defer to a
-moment (never drop for working hours), or hold, with the reason.
+moment (never drop for working hours, a public holiday or a closure), or hold, with the
+reason.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ class Situation:
 @dataclass(frozen=True)
 class Decision:
     decision: str  # send | defer | hold
-    reason: str  # ok | muted | opted_out | backoff | interval | outside_hours | expired
+    # ok | muted | opted_out | backoff | interval | day_off | outside_hours | expired
+    reason: str
     deliver_at: datetime | None = None
 
 
@@ -49,9 +51,22 @@ def decide(now: datetime, situation: Situation, rules: Rules, *,
         now - situation.last_nudged_at < timedelta(days=rules.nudge_min_interval_days)
     ):
         return Decision("hold", "interval")
+    # A public holiday (of the person's country) or a company closure, on their local date:
+    # nothing, whatever the hours rule says; it waits for their next working moment.
+    if situation.rhythm.day_off(local_today):
+        return _defer(now, situation.rhythm, "day_off", until)
     if rules.working_hours_only and not in_working_hours(now, situation.rhythm):
-        moment = next_working_moment(now, situation.rhythm)
-        if until is not None and moment >= until:
-            return Decision("hold", "expired")
-        return Decision("defer", "outside_hours", moment)
+        return _defer(now, situation.rhythm, "outside_hours", until)
     return Decision("send", "ok", now)
+
+
+def _defer(now: datetime, rhythm: Rhythm, reason: str, until: datetime | None) -> Decision:
+    try:
+        moment = next_working_moment(now, rhythm)
+    except ValueError:
+        # No working moment within the horizon (closures end to end for over a year): it
+        # waits, held with its reason, rather than being sent on a day off.
+        return Decision("hold", reason)
+    if until is not None and moment >= until:
+        return Decision("hold", "expired")
+    return Decision("defer", reason, moment)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from kudos.auth.models import User
+from kudos.calendar.operations import person_calendar
 from kudos.domain.delivery import Rhythm
 from kudos.domain.gate import Decision, Situation, decide
 from kudos.extensions import db
@@ -24,8 +25,9 @@ def situation(user: User, *, muted: bool = False, opted_out: bool = False) -> Si
     backoff = db.session.scalar(
         select(func.max(Backoff.until)).where(Backoff.user_id == user.id)
     )
-    return Situation(Rhythm(user.timezone, tuple(user.weekdays), user.work_start_minute,
-                            user.work_end_minute), last, backoff, muted, opted_out)
+    rhythm = Rhythm(user.timezone, tuple(user.weekdays), user.work_start_minute,
+                    user.work_end_minute, person_calendar(user))
+    return Situation(rhythm, last, backoff, muted, opted_out)
 
 
 def nudge(user: User, kind: str, key: str, *, now: datetime | None = None,

@@ -12,6 +12,9 @@ from kudos.calendar.models import Closure
 from kudos.domain.calendar import WorkingCalendar
 from kudos.domain.errors import Invalid
 from kudos.extensions import db
+from kudos.insights.gate import deliver_deferred, nudge
+from kudos.insights.models import NudgeDecision
+from kudos.notifications.models import Notification
 
 
 def actions() -> list[str]:
@@ -82,3 +85,43 @@ def test_closures_added_and_removed_are_audited(ctx, admin):
     operations.remove_closure(boss, august.id)
     assert not operations.company_calendar().is_closed(date(2026, 8, 10))
     assert actions() == ["calendar.closure_added", "calendar.closure_removed"]
+
+
+# --- the nudge gate on real people ------------------------------------------------------------
+
+
+def notices(user_id: int) -> list:
+    return db.session.scalars(db.select(Notification).where(Notification.user_id == user_id)
+                              ).all()
+
+
+def test_nobody_is_nudged_on_their_own_public_holiday_it_comes_on_their_next_working_day(
+        ctx, make):
+    berlin = db.session.get(User, make.user(country="DE", timezone="Europe/Berlin").id)
+    paris = db.session.get(User, make.user().id)
+    unity_day = datetime(2025, 10, 3, 8, 0, tzinfo=UTC)  # 10:00 in both, a Friday
+    held = nudge(berlin, "campaign_launched", "launch:berlin", now=unity_day)
+    sent = nudge(paris, "campaign_launched", "launch:paris", now=unity_day)
+    assert (held.decision, held.reason) == ("defer", "day_off")
+    assert held.deliver_at == datetime(2025, 10, 6, 7, 0, tzinfo=UTC)  # Monday 09:00 Berlin
+    assert (sent.decision, sent.reason) == ("send", "ok")
+    assert notices(berlin.id) == [] and len(notices(paris.id)) == 1
+    assert deliver_deferred(now=held.deliver_at) == 1
+    assert len(notices(berlin.id)) == 1
+
+
+def test_a_closure_added_after_a_nudge_was_deferred_defers_it_again(ctx, make, admin):
+    person = db.session.get(User, make.user().id)
+    bastille_day = datetime(2026, 7, 14, 8, 0, tzinfo=UTC)
+    first = nudge(person, "campaign_launched", "launch:1", now=bastille_day)
+    assert (first.reason, first.deliver_at) == ("day_off", datetime(2026, 7, 15, 7, 0,
+                                                                     tzinfo=UTC))
+    operations.add_closure(db.session.get(User, admin.id), first_day=date(2026, 7, 15),
+                           last_day=date(2026, 7, 17), label="Summer bridge")
+    assert deliver_deferred(now=first.deliver_at) == 0
+    again = db.session.scalars(db.select(NudgeDecision).order_by(NudgeDecision.id.desc())
+                               ).first()
+    assert (again.decision, again.reason) == ("defer", "day_off")
+    assert again.deliver_at == datetime(2026, 7, 20, 7, 0, tzinfo=UTC)  # Monday
+    assert deliver_deferred(now=again.deliver_at) == 1
+    assert len(notices(person.id)) == 1

@@ -1,5 +1,6 @@
 """The nudge gate: hold for an opt-out, a mute, a back-off or a recent nudge; defer outside the
-person's working days and hours, in their time zone, across daylight-saving changes."""
+person's working days and hours, in their time zone, across daylight-saving changes, and on
+their public holidays and the company's closures."""
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -7,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from kudos.domain.calendar import WorkingCalendar
 from kudos.domain.delivery import Rhythm
 from kudos.domain.gate import Decision, Situation, decide
 from kudos.domain.rules import Rules
@@ -265,3 +267,60 @@ def test_a_nudge_that_would_wait_past_its_moment_is_held_not_deferred():
 def test_an_expired_nudge_is_held_before_any_other_reason():
     muted = Situation(PARIS, muted=True)
     assert decide(TUESDAY_10_PARIS, muted, RULES, until=TUESDAY_10_PARIS).reason == "expired"
+
+
+# --- the working calendar: public holidays and closures ------------------------------------------
+
+PARIS_IN_FRANCE = Rhythm("Europe/Paris", calendar=WorkingCalendar("FR"))
+BERLIN_IN_GERMANY = Rhythm("Europe/Berlin", calendar=WorkingCalendar("DE"))
+
+
+def test_a_french_person_gets_nothing_on_bastille_day_it_waits_for_the_next_morning():
+    bastille_day = at("Europe/Paris", 2026, 7, 14, 10, 0)  # a Tuesday
+    decision = decide(bastille_day, Situation(PARIS_IN_FRANCE), RULES)
+    assert decision == Decision("defer", "day_off", at("Europe/Paris", 2026, 7, 15, 9, 0))
+
+
+def test_a_german_person_gets_nothing_on_unity_day_a_french_person_works_normally():
+    unity_day = at("Europe/Berlin", 2025, 10, 3, 10, 0)  # a Friday: next is Monday
+    decision = decide(unity_day, Situation(BERLIN_IN_GERMANY), RULES)
+    assert decision == Decision("defer", "day_off", at("Europe/Berlin", 2025, 10, 6, 9, 0))
+    assert decide(unity_day, Situation(PARIS_IN_FRANCE), RULES) == Decision("send", "ok",
+                                                                           unity_day)
+
+
+def test_the_holiday_is_the_person_local_date_not_utc():
+    # 23:30 UTC on 13 July is already 14 July in Paris, but still 13 July in New York.
+    late = utc(2026, 7, 13, 23, 30)
+    assert decide(late, Situation(PARIS_IN_FRANCE), RULES).reason == "day_off"
+    new_york = Rhythm("America/New_York", (1, 2, 3, 4, 5), 9 * 60, 22 * 60,
+                      WorkingCalendar("FR"))
+    assert decide(late, Situation(new_york), RULES) == Decision("send", "ok", late)
+
+
+def test_a_closure_day_defers_past_the_closure_the_weekend_and_the_holidays():
+    christmas = WorkingCalendar("FR", closures=((date(2026, 12, 24), date(2026, 12, 31)),))
+    rhythm = Rhythm("Europe/Paris", calendar=christmas)
+    decision = decide(at("Europe/Paris", 2026, 12, 28, 11, 0), Situation(rhythm), RULES)
+    # 1 January is a holiday (a Friday), then the weekend: Monday 4 January, 09:00.
+    assert decision == Decision("defer", "day_off", at("Europe/Paris", 2027, 1, 4, 9, 0))
+
+
+def test_a_day_off_defers_even_when_nudges_may_go_out_of_hours():
+    anytime = replace(RULES, working_hours_only=False)
+    decision = decide(at("Europe/Paris", 2026, 12, 25, 20, 0), Situation(PARIS_IN_FRANCE),
+                      anytime)
+    assert decision == Decision("defer", "day_off", at("Europe/Paris", 2026, 12, 28, 9, 0))
+
+
+def test_a_back_off_or_a_mute_still_holds_on_a_day_off():
+    bastille_day = at("Europe/Paris", 2026, 7, 14, 10, 0)
+    muted = Situation(PARIS_IN_FRANCE, muted=True)
+    assert decide(bastille_day, muted, RULES) == Decision("hold", "muted")
+
+
+def test_a_day_off_past_the_deadline_of_the_nudge_is_held_as_expired():
+    bastille_day = at("Europe/Paris", 2026, 7, 14, 10, 0)
+    decision = decide(bastille_day, Situation(PARIS_IN_FRANCE), RULES,
+                      until=at("Europe/Paris", 2026, 7, 14, 23, 0))
+    assert decision == Decision("hold", "expired")
