@@ -2,10 +2,13 @@
 
 from functools import lru_cache
 
+import flask_babel
 from babel import support
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 from wtforms.i18n import messages_path
 
 
@@ -50,3 +53,46 @@ WTFORMS_MESSAGES = _WTFormsMessages()
 def share_wtforms_catalogue() -> None:
     """before_request: where Flask-WTF looks for the request's catalogue."""
     request.wtforms_translations = WTFORMS_MESSAGES
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """Flask-Babel's ngettext, with the count written the reader's way ("1 000 000" in
+    French, "1,000,000" in English) instead of Python's bare "1000000"."""
+    variables.setdefault("num", format_number(num))
+    return get_translations().ungettext(singular, plural, num) % variables
+
+
+def npgettext(context: str, singular: str, plural: str, num: int, **variables) -> str:
+    """ngettext with a context (see `ngettext`)."""
+    variables.setdefault("num", format_number(num))
+    return get_translations().unpgettext(context, singular, plural, num) % variables
+
+
+def _jinja_plural(lookup):
+    """Jinja's own ngettext (newstyle) puts the bare number in %(num)s; this one formats it,
+    and escapes like Jinja's: the translation is trusted, the variables are not."""
+
+    @pass_context
+    def translate(context, *args, **variables):
+        variables.setdefault("num", format_number(args[-1]))
+        text = lookup(get_translations(), *args)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704  (the catalogue is ours, as in Jinja)
+        return text % variables
+
+    return translate
+
+
+def install_jinja_plurals(app) -> None:
+    """After Flask-Babel's init_app: templates' ngettext and npgettext format the count."""
+    app.jinja_env.globals.update(
+        ngettext=_jinja_plural(lambda t, s, p, n: t.ungettext(s, p, n)),
+        npgettext=_jinja_plural(lambda t, c, s, p, n: t.unpgettext(c, s, p, n)),
+    )
+
+
+def language_changed() -> None:
+    """A person just changed their language (or time zone): what this request says from
+    now on, a flash message above all, is in the new one. Flask-Babel keeps the locale it
+    chose at the request's first translation."""
+    flask_babel.refresh()

@@ -28,7 +28,12 @@ from kudos.charter.views import bp as charter_bp
 from kudos.cli import register_commands
 from kudos.extensions import login_manager
 from kudos.home.views import bp as home_bp
-from kudos.i18n import select_locale, select_timezone, share_wtforms_catalogue
+from kudos.i18n import (
+    install_jinja_plurals,
+    select_locale,
+    select_timezone,
+    share_wtforms_catalogue,
+)
 from kudos.insights.views import bp as insights_bp
 from kudos.news.views import bp as news_bp
 from kudos.notifications.views import bp as notifications_bp
@@ -51,6 +56,7 @@ HTMX_CONFIG = (
 
 def init_babel(app: Flask, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_jinja_plurals(app)
     app.before_request(share_wtforms_catalogue)
 
 
