@@ -43,11 +43,11 @@ from sqlalchemy.pool import NullPool
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import POSTGRES, log  # noqa: E402 (bench/common.py, beside this script)
-from fatigue_series import dataset  # noqa: E402 (the generator sits beside this script)
+from fatigue_series import dataset, steady  # noqa: E402 (the generator sits beside this script)
 
 from kudos import create_app  # noqa: E402
 from kudos.domain.delivery import Rhythm  # noqa: E402
-from kudos.domain.fatigue import PHASES, history  # noqa: E402
+from kudos.domain.fatigue import PHASES, read_with_history  # noqa: E402
 from kudos.domain.gate import Situation, decide  # noqa: E402
 from kudos.domain.rules import Rules  # noqa: E402
 from kudos.extensions import db  # noqa: E402
@@ -58,78 +58,151 @@ MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
 # --- (a) labelled series --------------------------------------------------------------------
 
-
-def score_series(labels: list[str], got: list[str], exclude: int) -> tuple[int, int, Counter]:
-    right = total = 0
-    confusion: Counter = Counter()
-    last_change = None
-    for day, (truth, phase) in enumerate(zip(labels, got, strict=True)):
-        if day and labels[day - 1] != truth:
-            last_change = day
-        if last_change is not None and day - last_change < exclude:
-            continue
-        total += 1
-        right += truth == phase
-        confusion[(truth, phase)] += 1
-    return right, total, confusion
+BANDS = ((0.5, 1), (1, 2), (2, 4), (4, 8), (8, 16), (16, 30.01))
+ALARMS = ("decline", "euphoria", "dormant")
+STEADY_AFTER = 42  # a plateau day is steady once its level has held this long (calendar days)
 
 
-def decline_delays(labels: list[str], got: list[str]) -> tuple[list[int], int]:
-    delays, missed = [], 0
-    for day, truth in enumerate(labels):
-        if truth != "decline" or (day and labels[day - 1] == "decline"):
-            continue
-        end = day
-        while end < len(labels) and labels[end] == "decline":
-            end += 1
-        seen = next((d for d in range(day, min(end + 1, len(got)))
-                     if got[d] in ("decline", "dormant")), None)
-        if seen is None:
-            missed += 1
-        else:
-            delays.append(seen - day)
-    return delays, missed
+def band_of(rate: float) -> int:
+    return next(i for i, (low, high) in enumerate(BANDS) if low <= rate < high)
 
 
-def bench_labels(seed: int, n: int) -> None:
+def band_name(index: int) -> str:
+    low, high = BANDS[index]
+    return f"{low:g}–{min(high, 30):g}"
+
+
+def level_changes(series) -> list[int]:
+    """The first day of each segment whose level differs from the one before."""
+    return [start for _phase, start, _level in series.segments]
+
+
+class Tally:
+    """What bench (a) counts, per rate band."""
+
+    def __init__(self):
+        self.right = Counter()
+        self.total = Counter()
+        self.last_right = Counter()
+        self.last_total = Counter()
+        self.last_unsure = Counter()
+        self.steady = Counter()
+        self.alarms = Counter()
+        self.drops = defaultdict(list)
+        self.drops_missed = Counter()
+        self.rises = defaultdict(list)
+        self.rises_missed = Counter()
+        self.confusion = Counter()
+
+    def add(self, series, got: list[str], reading) -> None:
+        band = band_of(series.team.base)
+        labels = series.labels
+        starts = level_changes(series)
+        change_days = [i for i in range(1, len(labels)) if labels[i] != labels[i - 1]]
+        since_change = 10 ** 6
+        since_level = 10 ** 6
+        for day, (truth, phase) in enumerate(zip(labels, got, strict=True)):
+            since_change = 0 if day in change_days else since_change + 1
+            since_level = 0 if day in starts else since_level + 1
+            if truth == "plateau" and since_level >= STEADY_AFTER:
+                self.steady[band] += 1
+                self.alarms[band] += phase in ALARMS
+            if since_change < EXCLUDE:
+                continue
+            self.total[band] += 1
+            self.right[band] += truth == phase
+            self.confusion[(truth, phase)] += 1
+        if since_change >= EXCLUDE:
+            if reading.enough_data or labels[-1] in ("launch", "dormant", "revival"):
+                self.last_total[band] += 1
+                self.last_right[band] += labels[-1] == got[-1]
+            else:
+                self.last_unsure[band] += 1
+        for index, (phase, start, level) in enumerate(series.segments):
+            if index == 0 or start >= len(labels):
+                continue
+            before = series.segments[index - 1][2]
+            end = series.segments[index + 1][1] if index + 1 < len(series.segments) \
+                else len(labels)
+            end = min(end, len(labels))
+            pre = band_of(min(max(before, 0.5), 30))
+            if phase in ("decline", "dormant") and level <= 0.4 * before:
+                seen = next((d for d in range(start, end) if got[d] in ("decline", "dormant")),
+                            None)
+                if seen is None:
+                    self.drops_missed[pre] += 1
+                else:
+                    self.drops[pre].append(seen - start)
+            if phase == "euphoria" and level >= 2 * before:
+                seen = next((d for d in range(start, end) if got[d] == "euphoria"), None)
+                if seen is None:
+                    self.rises_missed[pre] += 1
+                else:
+                    self.rises[pre].append(seen - start)
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "—"
+
+
+def _median(values: list[int], missed: int) -> str:
+    if not values and not missed:
+        return "—"
+    ordered = sorted(values) + [10 ** 6] * missed  # never seen: later than any delay
+    middle = ordered[len(ordered) // 2]
+    seen = f"{middle} d" if middle < 10 ** 6 else "not seen"
+    return f"{seen} ({len(values)} of {len(values) + missed} seen)"
+
+
+def bench_labels(seed: int, n: int, steady_n: int) -> None:
     rules = Rules()
-    log(f"labels: {n} series of 365 days, seed {seed}")
+    log(f"labels: {n} series of 450 days, seed {seed}")
     data = dataset(seed=seed, n=n)
+    tally = Tally()
     began = time.perf_counter()
-    readings = [history(s.counts, rules) for s in data]
+    readings = [read_with_history(s.counts, rules, off=s.off) for s in data]
     elapsed = time.perf_counter() - began
-    right = total = right_all = total_all = 0
-    confusion: Counter = Counter()
-    delays, missed = [], 0
-    for series, got in zip(data, readings, strict=True):
-        r, t, c = score_series(series.labels, got, EXCLUDE)
-        right, total = right + r, total + t
-        confusion.update(c)
-        r, t, _c = score_series(series.labels, got, 0)
-        right_all, total_all = right_all + r, total_all + t
-        d, m = decline_delays(series.labels, got)
-        delays += d
-        missed += m
-    changes = sum(1 for s in data for i in range(1, len(s.labels))
-                  if s.labels[i] != s.labels[i - 1])
-    print(f"### (a) Labelled series: {n} series × 365 days, seed {seed}\n")
-    print("| measure | value | target |")
-    print("|---|---|---|")
-    print(f"| days right, first {EXCLUDE} days after each of the {changes:,} true changes not "
-          f"counted ({total:,} days) | **{right / total:.1%}** | ≥ 90% |")
-    print(f"| days right, every day ({total_all:,} days) | {right_all / total_all:.1%} | — |")
-    print(f"| declines: median delay to the first day read as decline | "
-          f"**{statistics.median(delays):g} days** | ≤ 7 days |")
-    print(f"| declines: 90th percentile of that delay | "
-          f"{sorted(delays)[int(0.9 * len(delays))]} days | — |")
-    print(f"| declines never seen before they ended | {missed} of {len(delays) + missed} | — |")
-    print(f"| reading time, whole history of one 365-day series | "
-          f"{elapsed / n * 1000:.2f} ms | — |")
-    print()
+    for series, (reading, got) in zip(data, readings, strict=True):
+        tally.add(series, got, reading)
+    log(f"steady: {steady_n} teams a band, 365 days")
+    steady_alarms, steady_days, steady_unsure = Counter(), Counter(), Counter()
+    for index, (low, high) in enumerate(BANDS):
+        for series in steady(seed + index + 1, steady_n, (low, high)):
+            reading, got = read_with_history(series.counts, rules, off=series.off)
+            # The first launch_days working days are a launch by definition: not counted.
+            settled = got[30:]
+            steady_days[index] += len(settled)
+            steady_alarms[index] += sum(phase in ALARMS for phase in settled)
+            steady_unsure[index] += not reading.enough_data
+    print(f"### (a) Labelled series: {n} teams × 450 days, seed {seed}; and {steady_n} steady "
+          "teams a band × 365 days\n")
+    print("Rates in kudos a working day (the team's base rate). *Steady days*: plateau days "
+          f"whose level has held {STEADY_AFTER} days or more; *steady teams*: one constant rate "
+          "all year (their first 30 days, a launch by definition, not counted). Accuracy "
+          f"leaves out the first {EXCLUDE} days after each true change; the last day counts "
+          "where `enough_data` is true (or the phase is a definition).\n")
+    print("| kudos a day | days right | last day right (enough data) | last days with too "
+          "little data | false alarms, steady days | false alarms, steady teams | steady "
+          "teams with too little data | drop to ≤ 40%: median delay | rise to ≥ 2×: median "
+          "delay |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for index in range(len(BANDS)):
+        print(f"| {band_name(index)} | {_pct(tally.right[index], tally.total[index])} | "
+              f"**{_pct(tally.last_right[index], tally.last_total[index])}** "
+              f"({tally.last_total[index]}) | {tally.last_unsure[index]} | "
+              f"**{_pct(tally.alarms[index], tally.steady[index])}** | "
+              f"**{_pct(steady_alarms[index], steady_days[index])}** | "
+              f"{steady_unsure[index]} of {steady_n} | "
+              f"**{_median(tally.drops[index], tally.drops_missed[index])}** | "
+              f"{_median(tally.rises[index], tally.rises_missed[index])} |")
+    total = sum(tally.total.values())
+    right = sum(tally.right.values())
+    print(f"\nAll bands: {right / total:.1%} of {total:,} days right; reading one 450-day "
+          f"series takes {elapsed / n * 1000:.2f} ms.\n")
     print("| true phase | days | read right | most often read instead |")
     print("|---|---|---|---|")
     for truth in PHASES:
-        row = {got: c for (t, got), c in confusion.items() if t == truth}
+        row = {got: c for (t, got), c in tally.confusion.items() if t == truth}
         days = sum(row.values())
         wrong = sorted(((c, g) for g, c in row.items() if g != truth), reverse=True)[:2]
         instead = ", ".join(f"{g} {c / days:.1%}" for c, g in wrong) or "—"
@@ -407,6 +480,7 @@ def main() -> None:
     parser.add_argument("--part", default="labels,scan,gate")
     parser.add_argument("--seed", type=int, default=20261127)
     parser.add_argument("--series", type=int, default=300)
+    parser.add_argument("--steady", type=int, default=40)
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--teams", type=int, default=300)
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -417,7 +491,7 @@ def main() -> None:
           f"{os.cpu_count()} cores, {platform.python_implementation()} "
           f"{platform.python_version()}; load average {os.getloadavg()[0]:.1f}\n")
     if "labels" in parts:
-        bench_labels(args.seed, args.series)
+        bench_labels(args.seed, args.series, args.steady)
     if "scan" in parts:
         bench_scan(args.people, args.teams, args.events, args.rounds)
     if "gate" in parts:

@@ -29,12 +29,17 @@ HELP = {
     "max_active_campaigns_per_team": _l("Campaigns running at once in a team."),
     "campaign_rest_days": _l("Days of rest for a team between two campaigns."),
     "campaign_max_days": _l("The longest a campaign can last, in days."),
-    "launch_days": _l("How long a new scope stays in its launch phase, in days."),
-    "short_window_days": _l("Recent activity window, in days."),
-    "long_window_days": _l("Usual activity window, in days (before the recent one)."),
-    "euphoria_ratio": _l("Recent ÷ usual activity from which a scope is in euphoria."),
-    "decline_ratio": _l("Recent ÷ usual activity under which a scope is in decline."),
-    "dormant_days": _l("Days without activity after which a scope is dormant."),
+    "launch_days": _l("How long a new or revived scope stays in its launch or revival phase, "
+                      "in working days."),
+    "short_window_days": _l("Working days left out of the usual level, so that a change "
+                            "under way does not hide in it."),
+    "long_window_days": _l("Working days the usual level is averaged over; a euphoria that "
+                           "lasts this long becomes the usual level."),
+    "euphoria_ratio": _l("The rise the engine watches for: recent activity this many times "
+                         "the usual level."),
+    "decline_ratio": _l("The fall the engine watches for: recent activity down to this share "
+                        "of the usual level."),
+    "dormant_days": _l("Working days without activity after which a scope is dormant."),
     "min_group_size": _l("The smallest group for which figures are shown."),
 }
 

@@ -1,7 +1,6 @@
 """API v1: fatigue insights per scope, and the admin rule set (read, change, preview)."""
 
 from dataclasses import asdict
-from datetime import timedelta
 
 from flask import jsonify, request
 from flask_babel import gettext as _
@@ -11,6 +10,7 @@ from sqlalchemy import select
 from kudos import rules
 from kudos.api.views import bp, json_body
 from kudos.auth.models import Team, User, active_users
+from kudos.calendar.operations import person_calendar
 from kudos.campaigns.operations import can_manage, get_visible
 from kudos.errors import ApiError
 from kudos.extensions import db
@@ -18,17 +18,10 @@ from kudos.insights import operations
 from kudos.insights.suggestions import for_phase
 from kudos.permissions import access, can
 from kudos.rules.preview import compare
-from kudos.sqltypes import utcnow
 
 
 def _reading_for_people(user_ids: list[int], campaign_id: int | None = None) -> dict:
-    end = utcnow().date()
-    start = end - timedelta(days=operations.window_days() - 1)
-    since = utcnow() - timedelta(days=operations.window_days() - 1)
-    counts = operations.person_day_counts(since, campaign_id=campaign_id,
-                                          user_ids=None if campaign_id else user_ids)
-    people = list(counts) if campaign_id else user_ids
-    return operations.reading_for(counts, people, start, end)
+    return operations.group_reading(user_ids, campaign_id=campaign_id)
 
 
 @bp.get("/insights/fatigue")
@@ -39,7 +32,8 @@ def fatigue():
     scope = request.args.get("scope", "me")
     team_id = None
     if scope == "me":
-        reading = _reading_for_people([current_user.id])
+        reading = operations.group_reading([current_user.id],
+                                           calendar=person_calendar(current_user))
     elif scope == "company":
         if not current_user.is_admin:
             raise ApiError(403, _("This page is not open to your role. If you need it, ask an "
@@ -68,10 +62,12 @@ def fatigue():
     else:
         raise ApiError(422, _("scope is me, company, team:<id> or campaign:<id>."),
                        field="scope")
-    evidence = {k: reading[k] for k in ("recent_mean", "usual_mean", "ratio", "breadth",
-                                        "concentration", "series", "phases", "start")}
+    evidence = {k: reading[k] for k in ("recent_mean", "usual_mean", "ratio", "since",
+                                        "breadth", "concentration", "series", "phases",
+                                        "start")}
     suggestions = for_phase(reading["phase"], team_id) if scope != "me" else []
     return jsonify(scope=scope, phase=reading["phase"], score=reading["score"],
+                   confidence=reading["confidence"], enough_data=reading["enough_data"],
                    evidence=evidence, suggestions=suggestions)
 
 

@@ -20,8 +20,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "launch_days": (1, 60),
     "short_window_days": (3, 30),
     "long_window_days": (14, 180),
-    "euphoria_ratio": (1.05, 5.0),
-    "decline_ratio": (0.05, 0.95),
+    # The level changes the fatigue detector watches for (kudos/domain/fatigue.py): a test
+    # tuned to a change of a few percent, or to a twentyfold one, would see only noise.
+    "euphoria_ratio": (1.2, 4.0),
+    "decline_ratio": (0.2, 0.8),
     "dormant_days": (7, 180),
     "min_group_size": (3, 50),
 }
@@ -43,7 +45,7 @@ class Rules:
     short_window_days: int = 7
     long_window_days: int = 28
     euphoria_ratio: float = 1.5
-    decline_ratio: float = 0.6
+    decline_ratio: float = 0.45
     dormant_days: int = 21
     min_group_size: int = 5
 

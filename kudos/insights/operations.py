@@ -10,8 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, insert, literal, select, union_all
 
 from kudos.auth.models import Team, User
+from kudos.calendar.operations import company_calendar, company_country, company_today
 from kudos.campaigns.models import Campaign
 from kudos.domain import fatigue
+from kudos.domain.calendar import WorkingCalendar
 from kudos.domain.rules import Rules
 from kudos.extensions import db
 from kudos.insights.gate import nudge
@@ -27,6 +29,30 @@ HISTORY_DAYS = 90
 def window_days() -> int:
     rules = current_rules()
     return HISTORY_DAYS + 2 * (rules.short_window_days + rules.long_window_days)
+
+
+def reading_window(now: datetime | None = None) -> tuple[date, date]:
+    """The days a reading covers: complete days only, the last one yesterday in the
+    company's time zone (today has only begun: reading it would show a drop that is not
+    there), back over `window_days()` days."""
+    end = company_today(now) - timedelta(days=1)
+    return end - timedelta(days=window_days() - 1), end
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+
+
+def group_reading(user_ids: list[int], *, campaign_id: int | None = None,
+                  calendar: WorkingCalendar | None = None) -> dict:
+    """The reading of a group of people (or of a campaign's participants) now, on the
+    company's calendar unless another is given (a person's own, for their rhythm)."""
+    start, end = reading_window()
+    counts = person_day_counts(_midnight(start), campaign_id=campaign_id,
+                               user_ids=None if campaign_id else user_ids)
+    people = list(counts) if campaign_id else user_ids
+    off = (calendar or company_calendar()).off_days(start, end)
+    return reading_for(counts, people, start, end, off)
 
 
 def _day(value) -> date:
@@ -121,13 +147,11 @@ class _Group:
         self.breadth_recent += other.breadth_recent
         self.breadth_usual += other.breadth_usual
 
-    def result(self, end: date, rules: Rules) -> dict:
+    def result(self, end: date, rules: Rules, off: list[bool] | None = None) -> dict:
         """The phase of the group on `end`, with its evidence."""
-        reading, phases = fatigue.read_with_history(self.totals, rules)
+        reading, phases = fatigue.read_with_history(self.totals, rules, off)
         return {
-            "phase": reading.phase, "score": reading.score,
-            "recent_mean": reading.recent_mean, "usual_mean": reading.usual_mean,
-            "ratio": reading.ratio,
+            **evidence_of(reading, end - timedelta(days=self.days - 1)),
             "breadth": {"recent": self.breadth_recent, "usual": self.breadth_usual,
                         "of": self.size},
             "concentration": fatigue.concentration(self.recent),
@@ -137,16 +161,30 @@ class _Group:
         }
 
 
-def reading_for(per_person, people, start: date, end: date) -> dict:
-    """The phase of a group today, with its evidence."""
+def evidence_of(reading: fatigue.Reading, start: date) -> dict:
+    """A reading as stored and shown: the phase, the levels before and after the change
+    (the usual and recent levels when steady), since when, and how sure it is."""
+    return {"phase": reading.phase, "score": reading.score,
+            "recent_mean": reading.recent_mean, "usual_mean": reading.usual_mean,
+            "ratio": reading.ratio, "confidence": reading.confidence,
+            "enough_data": reading.enough_data,
+            "since": None if reading.since is None
+            else (start + timedelta(days=reading.since)).isoformat()}
+
+
+def reading_for(per_person, people, start: date, end: date,
+                off: list[bool] | None = None) -> dict:
+    """The phase of a group on `end`, with its evidence; `off` marks the days that are not
+    working days (the company's calendar)."""
     rules = current_rules()
     group = _Group(start, end)
     for person in people:
         group.add(person, per_person.get(person, {}), rules)
-    return group.result(end, rules)
+    return group.result(end, rules, off)
 
 
-EVIDENCE = ("recent_mean", "usual_mean", "ratio", "breadth", "concentration", "flags")
+EVIDENCE = ("recent_mean", "usual_mean", "ratio", "confidence", "enough_data", "since",
+            "breadth", "concentration", "flags")
 
 
 def _store_all(day: date, results: list[tuple[str, int, dict]]) -> list[tuple[int, str]]:
@@ -208,57 +246,72 @@ def _insert_signals(rows: list[dict]) -> None:
 
 def scan_all(today: date | None = None) -> dict:
     """Nightly (and on demand): the phase of the company, every team, every running or
-    recently ended campaign and every person; stored as history. A team whose phase changed
-    tells its leads once, through the nudge gate. People flagged overextended or cooling
-    get a back-off."""
+    recently ended campaign and every person; stored as history under `today` (the
+    company's today by default), read from complete days only (up to the day before). A
+    team whose phase changed tells its leads once, through the nudge gate — unless its
+    volume is too low to read a trend, when nothing it shows is a change. People flagged
+    overextended or cooling get a back-off."""
     rules = current_rules()
-    end = today or utcnow().date()
+    today = today or company_today()
+    end = today - timedelta(days=1)
     start = end - timedelta(days=window_days() - 1)
-    since = datetime.combine(start, datetime.min.time()).replace(tzinfo=utcnow().tzinfo)
-    per_person = person_day_counts(since)
+    per_person = person_day_counts(_midnight(start))
     people = db.session.execute(
-        select(User.id, User.team_id).where(User.active.is_(True), User.erased_at.is_(None))
+        select(User.id, User.team_id, User.working_days, User.country)
+        .where(User.active.is_(True), User.erased_at.is_(None))
     ).all()
+    calendar = company_calendar()
+    off = calendar.off_days(start, end)
     report = {"teams": 0, "people": 0, "backoffs": 0, "changes": 0}
     # One pass over people fills the company and the teams; then each person is read.
     company, teams = _Group(start, end), {}
     own_series = []
-    for user_id, team_id in people:
+    for user_id, team_id, _days, _country in people:
         if team_id and team_id not in teams:
             teams[team_id] = _Group(start, end)
         group = teams[team_id] if team_id else company
         own_series.append(group.add(user_id, per_person.get(user_id, {}), rules))
     for group in teams.values():
         company.merge(group)
-    results = [("company", 0, company.result(end, rules))]
-    team_recent_means = {}
+    results = [("company", 0, company.result(end, rules, off))]
+    team_recent_means, quiet_teams = {}, set()
     for team_id, group in teams.items():
-        result = group.result(end, rules)
+        result = group.result(end, rules, off)
         team_recent_means[team_id] = result["recent_mean"] / max(group.size, 1)
+        if not result["enough_data"]:
+            quiet_teams.add(team_id)
         results.append(("team", team_id, result))
         report["teams"] += 1
-    flagged = []
-    for (user_id, team_id), own in zip(people, own_series, strict=True):
-        reading, phases = fatigue.read_with_history(own, rules)
+    flagged, own_off = [], {}
+    country = company_country()
+    for (user_id, team_id, days, person_country), own in zip(people, own_series, strict=True):
+        key = (days, person_country or country)
+        if key not in own_off:  # a person's calendar: their country, their working days
+            weekdays = tuple(sorted(int(d) - 1 for d in (days or "").split(",") if d))
+            own_off[key] = WorkingCalendar(key[1], weekdays, calendar.closures).off_days(
+                start, end)
+        reading, phases = fatigue.read_with_history(own, rules, own_off[key])
         flags = fatigue.person_flags(own, team_recent_means.get(team_id, 0.0), rules,
                                      phases=phases)
         results.append(("person", user_id, {
-            "phase": reading.phase, "score": reading.score, "recent_mean": reading.recent_mean,
-            "usual_mean": reading.usual_mean, "ratio": reading.ratio, "breadth": None,
-            "concentration": None, "flags": flags}))
+            **evidence_of(reading, start), "breadth": None, "concentration": None,
+            "flags": flags}))
         report["people"] += 1
         flagged += [(user_id, flag) for flag in flags]
     for campaign in db.session.scalars(select(Campaign).where(Campaign.status != "draft")):
         if campaign.ends_on < end - timedelta(days=30):
             continue
-        counts = person_day_counts(since, campaign_id=campaign.id)
-        results.append(("campaign", campaign.id, reading_for(counts, list(counts), start, end)))
-    changes = _store_all(end, results)
-    report["backoffs"] = _start_backoffs(flagged, end, rules.backoff_days)
+        counts = person_day_counts(_midnight(start), campaign_id=campaign.id)
+        results.append(("campaign", campaign.id,
+                        reading_for(counts, list(counts), start, end, off)))
+    changes = _store_all(today, results)
+    report["backoffs"] = _start_backoffs(flagged, today, rules.backoff_days)
     db.session.commit()
     for team_id, phase in changes:  # after the commit: the gate commits its own decisions
+        if team_id in quiet_teams:
+            continue  # too little activity to tell a change from noise: nothing to tell
         report["changes"] += 1
-        _notify_leads(team_id, phase, end)
+        _notify_leads(team_id, phase, today)
     return report
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 
 from kudos import outbox
 from kudos.auth.models import Team, User, active_users
+from kudos.calendar.operations import company_today, person_calendar
 from kudos.extensions import db
 from kudos.insights import chart, operations
 from kudos.insights.models import Backoff, FatigueSignal
@@ -34,12 +35,8 @@ def _since() -> datetime:
 
 
 def team_reading(team: Team) -> dict:
-    members = list(db.session.scalars(select(User.id).where(
-        active_users().whereclause, User.team_id == team.id)))
-    counts = operations.person_day_counts(_since(), user_ids=members)
-    end = utcnow().date()
-    start = end - timedelta(days=operations.window_days() - 1)
-    return operations.reading_for(counts, members, start, end)
+    return operations.group_reading(list(db.session.scalars(select(User.id).where(
+        active_users().whereclause, User.team_id == team.id))))
 
 
 def _history(scope_type: str, scope_id: int) -> list[FatigueSignal]:
@@ -143,12 +140,10 @@ def index():
 @access("user")
 def me():
     """A person's own rhythm, privately."""
-    counts = operations.person_day_counts(_since(), user_ids=[current_user.id])
-    end = utcnow().date()
-    start = end - timedelta(days=operations.window_days() - 1)
-    reading = operations.reading_for(counts, [current_user.id], start, end)
+    reading = operations.group_reading([current_user.id],
+                                       calendar=person_calendar(current_user))
     backoff = db.session.scalar(select(Backoff).where(Backoff.user_id == current_user.id,
-                                                      Backoff.until >= end))
+                                                      Backoff.until >= company_today()))
     chart_start = datetime.fromisoformat(reading["start"]).date()
     return render_template("insights/me.html", reading=reading, backoff=backoff,
                            chart=chart.geometry(reading["series"], reading["phases"],
