@@ -48,9 +48,9 @@ from dataclasses import dataclass, field
 from kudos.domain.rules import Rules
 
 PHASES = ("launch", "euphoria", "plateau", "decline", "dormant", "revival")
-ALARM = 5.0  # log-likelihood ratio that starts a decline or a euphoria
-BACK = 2.5  # log-likelihood ratio that ends one: a false alarm is undone sooner than made
-CAP_SIGMAS = 4.0  # one day counts at most this many standard deviations above the level
+ALARM = 7.0  # log-likelihood ratio that starts a decline or a euphoria (e⁷ ≈ 1,100 to 1)
+BACK = 2.0  # log-likelihood ratio that ends one: a false alarm is undone sooner than made
+CAP_SIGMAS = 3.0  # one day counts at most this many standard deviations above the level
 ENOUGH = 2.0  # a halving's evidence that separates it from noise (about two sigmas)
 HALVING_DAYS = 10  # working days in 14 days: the volume must reveal a halving within them
 DISPERSION_PRIOR = 3.0  # variance ÷ mean assumed until a scope's own days say otherwise
@@ -112,6 +112,7 @@ class _Walk:
         self.last: int | None = None  # working day of the last activity
         self.seen_off = False  # activity on a day off, not yet counted
         self.mu = self.var = 0.0  # the usual level and its variance
+        self.known = 0  # working days behind μ (an average over about 2 × long at most)
         self.start_sum = self.start_sq = 0.0  # since a launch, revival or euphoria began
         self.start_days, self.start_work = 0, 0
         self.pending: deque = deque()  # the last `short` working days, not yet in μ
@@ -129,14 +130,19 @@ class _Walk:
     # -- the usual level -------------------------------------------------------------------
 
     def _dispersion(self) -> float:
+        """Variance ÷ mean of a day against the usual level, the level's own uncertainty
+        included: μ learnt from n days misses by about √(φμ/n), which over the ten days a
+        change takes to show weighs as much as (1 + 10/n) times the days' own noise."""
         if self.mu <= 0:
             return DISPERSION_PRIOR
-        return min(DISPERSION_MAX, max(1.0, self.var / self.mu))
+        spread = min(DISPERSION_MAX, max(1.0, self.var / self.mu))
+        return spread * (1 + HALVING_DAYS / max(self.known, 1))
 
     def _settle(self) -> None:
         """μ and its variance from the days since a launch, revival or euphoria began."""
         n = self.start_days
         if n:
+            self.known = n
             self.mu = self.start_sum / n
             spread = self.start_sq / n - self.mu * self.mu
             # Few days say little about the spread: lean on the prior until they do.
@@ -150,6 +156,7 @@ class _Walk:
         if len(self.pending) > self.short:
             old, was_steady = self.pending.popleft()
             if was_steady and self.phase == "plateau":
+                self.known = min(self.known + 1, 2 * self.long)
                 delta = old - self.mu
                 self.mu += self.alpha * delta
                 self.var = (1 - self.alpha) * (self.var + self.alpha * delta * delta)
@@ -331,10 +338,8 @@ class _Walk:
         ratio = recent / usual if usual > 0 else None
         age = self.work - self.first
         idle = self.work - (self.last or 0)
-        if phase in ("launch", "dormant", "revival"):
-            confidence = 1.0  # definitions, not estimates
-        else:
-            confidence = self.confidence
+        # Launch, dormant and revival are definitions, not estimates.
+        confidence = 1.0 if phase in ("launch", "dormant", "revival") else self.confidence
         return Reading(phase, round(_score(phase, ratio, rules, age, idle), 3), round(recent, 3),
                        round(usual, 3), None if ratio is None else round(ratio, 3),
                        round(confidence, 3), self.enough,

@@ -277,7 +277,9 @@ def scan_all(today: date | None = None) -> dict:
     team_recent_means, quiet_teams = {}, set()
     for team_id, group in teams.items():
         result = group.result(end, rules, off)
-        team_recent_means[team_id] = result["recent_mean"] / max(group.size, 1)
+        # A person of the team, over the same recent days as a person's own flags.
+        team_recent_means[team_id] = (sum(group.totals[-rules.short_window_days:])
+                                      / rules.short_window_days / max(group.size, 1))
         if not result["enough_data"]:
             quiet_teams.add(team_id)
         results.append(("team", team_id, result))

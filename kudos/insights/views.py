@@ -1,6 +1,6 @@
 """Insights pages: a team's rhythm for its leads, the company's for admins, one's own."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -94,6 +94,8 @@ def team(team_id: int):
     team = db.get_or_404(Team, team_id)
     require("team.lead", team)
     reading = team_reading(team)
+    if reading["since"]:
+        reading["since"] = date.fromisoformat(reading["since"])
     start = datetime.fromisoformat(reading["start"]).date()
     return render_template(
         "insights/team.html", team=team, reading=reading,

@@ -7,7 +7,7 @@ from the defaults: values outside the new bounds are brought inside them, and a 
 to the new default is dropped (it is the default now). Downgrading leaves the values alone.
 
 Revision ID: f2a7c9d1e5b8
-Revises: c4d8a2e6f1b3
+Revises: aa8f9d380517
 Create Date: 2026-12-04 21:45:00.000000
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f2a7c9d1e5b8'
-down_revision = 'c4d8a2e6f1b3'
+down_revision = 'aa8f9d380517'
 branch_labels = None
 depends_on = None
 

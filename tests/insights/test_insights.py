@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from kudos import rules
 from kudos.auth.models import Team, User
+from kudos.calendar.operations import company_today
 from kudos.campaigns import operations as campaigns
 from kudos.campaigns.models import Campaign
 from kudos.extensions import db
@@ -169,7 +170,11 @@ def test_the_api_reads_a_decline_with_its_evidence(app, world):
     assert 0 < body["score"] <= 1
     evidence = body["evidence"]
     assert evidence["recent_mean"] < 0.6 * evidence["usual_mean"]
-    assert evidence["usual_mean"] > 10  # the level of the spring wave it fell from
+    # Measured against the rhythm before the spring wave (the wave was a euphoria, not
+    # the usual level), and dated from the day it fell.
+    assert 2 <= evidence["usual_mean"] <= 6
+    assert body["enough_data"] is True and body["confidence"] > 0.9
+    assert evidence["since"] is not None
     assert evidence["ratio"] == pytest.approx(evidence["recent_mean"] / evidence["usual_mean"],
                                               abs=0.01)
     assert evidence["breadth"]["of"] == 8  # active members of Rocket (not Gus, deactivated)
@@ -180,7 +185,10 @@ def test_the_api_reads_a_decline_with_its_evidence(app, world):
     assert evidence["phases"][-1] == "decline"
     assert "euphoria" in evidence["phases"]  # the wave is in the chart's history
     assert sum(evidence["series"][-30:]) < sum(evidence["series"][-60:-30]) / 3
-    assert evidence["start"] == (utcnow().date() - timedelta(days=89)).isoformat()
+    # Complete days only: the chart ends yesterday.
+    with app.app_context():
+        today = company_today()  # the company's (Paris), not UTC's: near midnight they differ
+    assert evidence["start"] == (today - timedelta(days=90)).isoformat()
 
 
 def test_the_team_page_shows_the_decline_chart_and_evidence(app, world):
@@ -189,8 +197,10 @@ def test_the_team_page_shows_the_decline_chart_and_evidence(app, world):
     page = html.unescape(response.get_data(as_text=True))
     assert '<span class="phase-badge phase-decline">Decline</span>' in page
     assert "Activity well below its usual level" in page
-    assert "Recent activity (last 7 days):" in page
-    assert "Usual activity (the 28 days before):" in page
+    # The method's own numbers: the level before the change, and since when it fell.
+    assert "Before the change:" in page and "events a working day" in page
+    assert re.search(r"Since \w+ \d+, \d{4}: [\d.]+ events a working day", page)
+    assert "confidence" in page and "Too little activity" not in page
     assert "Breadth:" in page and "of 8 people active recently" in page
     assert "Concentration: the most active fifth carries" in page
     svg = re.search(r"<svg[^>]*>", page).group(0)
@@ -304,7 +314,7 @@ def test_the_scan_runs_from_the_insights_page(app, world):
 def seed_yesterday(app, team: Team, phase: str) -> None:
     with app.app_context():
         db.session.add(FatigueSignal(scope_type="team", scope_id=team.id, phase=phase, score=0.5,
-                                     day=utcnow().date() - timedelta(days=1), evidence={}))
+                                     day=company_today() - timedelta(days=1), evidence={}))
         db.session.commit()
 
 
@@ -377,11 +387,12 @@ def busy(app, make):
         for day in range(7):
             for k in range(6):
                 give(bea.id, others[k % 4].id, day + k / 10)
-        for day in range(60, -1, -1):
-            if 60 >= day > 31:
-                give(cem.id, others[day % 4].id, day)  # one a day, for a month
+        for day in range(90, -1, -1):
+            if 90 >= day > 31:
+                for k in range(3):  # three a day for two months: enough to read a trend
+                    give(cem.id, others[(day + k) % 4].id, day + k / 10)
             elif 31 >= day > 21:
-                for k in range(5):  # a burst
+                for k in range(10):  # a burst
                     give(cem.id, others[k % 4].id, day + k / 10)
             elif day in (14, 3):
                 give(cem.id, others[0].id, day)
@@ -399,7 +410,8 @@ def test_overextended_and_cooling_people_get_a_back_off(app, busy):
             select(FatigueSignal).where(FatigueSignal.scope_type == "person"))}
     assert set(rows) == {bea.id, cem.id}
     assert (rows[bea.id].reason, rows[cem.id].reason) == ("overextended", "cooling")
-    today = utcnow().date()
+    with app.app_context():
+        today = company_today()
     assert rows[bea.id].starts_on == today
     assert rows[bea.id].until == today + timedelta(days=13)  # backoff_days: 14 days of rest
     assert flags[bea.id] == ["overextended"] and flags[cem.id] == ["cooling"]
@@ -449,3 +461,38 @@ def test_my_rhythm_is_private_and_tells_about_the_back_off(app, busy):
     assert "Kudos keeps quiet until" not in page
     settings = other.get("/settings/").get_data(as_text=True)
     assert "/insights/me" in settings
+
+
+# --- honest uncertainty ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sparse(app, make):
+    """Team Pico: a kudos every few days for months, then silence for ten days."""
+    pico = make.team("Pico")
+    lead = make.user("Pia Lead", role="lead", team=pico, leads=[pico], **LONG_AGO)
+    people = [make.user(f"Pico {i}", team=pico, **LONG_AGO) for i in range(5)]
+    with app.app_context():
+        for day in range(150, 10, -4):
+            give(people[day % 5].id, people[(day + 1) % 5].id, day)
+        db.session.commit()
+    return pico, lead
+
+
+def test_too_little_activity_reads_steady_and_says_so(app, sparse):
+    pico, lead = sparse
+    client = signed_in(app, lead)
+    body = fatigue_api(client, f"team:{pico.id}").get_json()
+    assert (body["phase"], body["enough_data"]) == ("plateau", False)
+    assert 0 <= body["confidence"] < 1
+    page = html.unescape(client.get(team_url(pico)).get_data(as_text=True))
+    assert "Too little activity to read a trend yet" in page
+    assert "confidence" not in page  # no figure of certainty where there is none
+
+
+def test_no_phase_change_is_announced_on_too_little_activity(app, sparse):
+    pico, lead = sparse
+    seed_yesterday(app, pico, "euphoria")  # whatever it read before, now: too little
+    report = scan(app)
+    assert report["changes"] == 0
+    assert phase_notices(app, lead) == ([], [])

@@ -103,8 +103,8 @@ def test_a_second_change_from_the_new_version_bumps_it_again(app, admin_client):
 @pytest.mark.parametrize(("field", "value", "bounds"), [
     ("daily_kudos_cap", "0", "from 1 to 100"),
     ("daily_kudos_cap", "101", "from 1 to 100"),
-    ("euphoria_ratio", "5.5", "from 1.05 to 5.0"),
-    ("decline_ratio", "0.01", "from 0.05 to 0.95"),
+    ("euphoria_ratio", "4.5", "from 1.2 to 4.0"),
+    ("decline_ratio", "0.1", "from 0.2 to 0.8"),
     ("dormant_days", "ten", "from 7 to 180"),
     ("backoff_days", "2.5", "from 1 to 90"),
 ])
