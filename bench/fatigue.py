@@ -113,7 +113,8 @@ class Tally:
             self.right[band] += truth == phase
             self.confusion[(truth, phase)] += 1
         if since_change >= EXCLUDE:
-            if reading.enough_data or labels[-1] in ("launch", "dormant", "revival"):
+            if getattr(reading, "enough_data", True) or labels[-1] in ("launch", "dormant",
+                                                                         "revival"):
                 self.last_total[band] += 1
                 self.last_right[band] += labels[-1] == got[-1]
             else:
@@ -154,33 +155,56 @@ def _median(values: list[int], missed: int) -> str:
     return f"{seen} ({len(values)} of {len(values) + missed} seen)"
 
 
-def bench_labels(seed: int, n: int, steady_n: int) -> None:
+def baseline_reader(revision: str):
+    """The detector and default rules of an older commit (`git show`), to read the same
+    series side by side: before and after a change, in one run."""
+    import subprocess
+    import types
+
+    def load(path: str, name: str) -> types.ModuleType:
+        source = subprocess.run(["git", "show", f"{revision}:{path}"], check=True,
+                                capture_output=True, text=True,
+                                cwd=Path(__file__).resolve().parent).stdout
+        module = types.ModuleType(name)
+        sys.modules[name] = module  # dataclasses look their module up while being built
+        exec(compile(source, f"{revision}:{path}", "exec"), module.__dict__)  # noqa: S102
+        return module
+
+    old_rules = load("kudos/domain/rules.py", "baseline_rules")
+    old = load("kudos/domain/fatigue.py", "baseline_fatigue")
+    rules = old_rules.Rules()
+
+    def read(counts, off):
+        try:
+            return old.read_with_history(counts, rules, off=off)
+        except TypeError:  # before the working calendar: every day counted
+            return old.read_with_history(counts, rules)
+
+    return read
+
+
+def current_reader():
     rules = Rules()
-    log(f"labels: {n} series of 450 days, seed {seed}")
-    data = dataset(seed=seed, n=n)
+    return lambda counts, off: read_with_history(counts, rules, off=off)
+
+
+def labels_table(name: str, reader, data, steady_sets, steady_n: int) -> Tally:
     tally = Tally()
     began = time.perf_counter()
-    readings = [read_with_history(s.counts, rules, off=s.off) for s in data]
+    readings = [reader(s.counts, s.off) for s in data]
     elapsed = time.perf_counter() - began
     for series, (reading, got) in zip(data, readings, strict=True):
         tally.add(series, got, reading)
-    log(f"steady: {steady_n} teams a band, 365 days")
     steady_alarms, steady_days, steady_unsure = Counter(), Counter(), Counter()
-    for index, (low, high) in enumerate(BANDS):
-        for series in steady(seed + index + 1, steady_n, (low, high)):
-            reading, got = read_with_history(series.counts, rules, off=series.off)
+    for index, teams in enumerate(steady_sets):
+        for series in teams:
+            reading, got = reader(series.counts, series.off)
             # The first launch_days working days are a launch by definition: not counted.
             settled = got[30:]
             steady_days[index] += len(settled)
             steady_alarms[index] += sum(phase in ALARMS for phase in settled)
-            steady_unsure[index] += not reading.enough_data
-    print(f"### (a) Labelled series: {n} teams × 450 days, seed {seed}; and {steady_n} steady "
-          "teams a band × 365 days\n")
-    print("Rates in kudos a working day (the team's base rate). *Steady days*: plateau days "
-          f"whose level has held {STEADY_AFTER} days or more; *steady teams*: one constant rate "
-          "all year (their first 30 days, a launch by definition, not counted). Accuracy "
-          f"leaves out the first {EXCLUDE} days after each true change; the last day counts "
-          "where `enough_data` is true (or the phase is a definition).\n")
+            steady_unsure[index] += not getattr(reading, "enough_data", True)
+    print(f"**{name}**\n")
     print("| kudos a day | days right | last day right (enough data) | last days with too "
           "little data | false alarms, steady days | false alarms, steady teams | steady "
           "teams with too little data | drop to ≤ 40%: median delay | rise to ≥ 2×: median "
@@ -198,7 +222,27 @@ def bench_labels(seed: int, n: int, steady_n: int) -> None:
     total = sum(tally.total.values())
     right = sum(tally.right.values())
     print(f"\nAll bands: {right / total:.1%} of {total:,} days right; reading one 450-day "
-          f"series takes {elapsed / n * 1000:.2f} ms.\n")
+          f"series takes {elapsed / len(data) * 1000:.2f} ms.\n")
+    return tally
+
+
+def bench_labels(seed: int, n: int, steady_n: int, baseline: str | None) -> None:
+    log(f"labels: {n} series of 450 days, seed {seed}; {steady_n} steady teams a band")
+    data = dataset(seed=seed, n=n)
+    steady_sets = [steady(seed + index + 1, steady_n, band)
+                   for index, band in enumerate(BANDS)]
+    print(f"### (a) Labelled series: {n} teams × 450 days, seed {seed}; and {steady_n} steady "
+          "teams a band × 365 days\n")
+    print("Rates in kudos a working day (the team's base rate). *Steady days*: plateau days "
+          f"whose level has held {STEADY_AFTER} days or more; *steady teams*: one constant rate "
+          "all year (their first 30 days, a launch by definition, not counted). Accuracy "
+          f"leaves out the first {EXCLUDE} days after each true change; the last day counts "
+          "where `enough_data` is true (or the phase is a definition). Delays in calendar "
+          "days from the first day of the change.\n")
+    if baseline:
+        labels_table(f"Before: the detector of {baseline}", baseline_reader(baseline), data,
+                     steady_sets, steady_n)
+    tally = labels_table("Now", current_reader(), data, steady_sets, steady_n)
     print("| true phase | days | read right | most often read instead |")
     print("|---|---|---|---|")
     for truth in PHASES:
@@ -481,6 +525,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261127)
     parser.add_argument("--series", type=int, default=300)
     parser.add_argument("--steady", type=int, default=40)
+    parser.add_argument("--baseline", default=None,
+                        help="a git revision whose detector reads the same series first")
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--teams", type=int, default=300)
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -491,7 +537,7 @@ def main() -> None:
           f"{os.cpu_count()} cores, {platform.python_implementation()} "
           f"{platform.python_version()}; load average {os.getloadavg()[0]:.1f}\n")
     if "labels" in parts:
-        bench_labels(args.seed, args.series, args.steady)
+        bench_labels(args.seed, args.series, args.steady, args.baseline)
     if "scan" in parts:
         bench_scan(args.people, args.teams, args.events, args.rounds)
     if "gate" in parts:

@@ -50,7 +50,7 @@ from kudos.domain.rules import Rules
 PHASES = ("launch", "euphoria", "plateau", "decline", "dormant", "revival")
 ALARM = 7.0  # log-likelihood ratio that starts a decline or a euphoria (e⁷ ≈ 1,100 to 1)
 BACK = 2.0  # log-likelihood ratio that ends one: a false alarm is undone sooner than made
-CAP_SIGMAS = 3.0  # one day counts at most this many standard deviations above the level
+CAP_SIGMAS = 5.0  # one day counts at most this many standard deviations above the level
 ENOUGH = 2.0  # a halving's evidence that separates it from noise (about two sigmas)
 HALVING_DAYS = 10  # working days in 14 days: the volume must reveal a halving within them
 DISPERSION_PRIOR = 3.0  # variance ÷ mean assumed until a scope's own days say otherwise
@@ -95,265 +95,316 @@ def _score(phase: str, ratio: float | None, rules: Rules, age: int, idle: int) -
     return _clamp(1 - abs(math.log(max(ratio, 1e-9))) / math.log(rules.euphoria_ratio))
 
 
-class _Walk:
-    """The day-by-day reading. One object per series, its memory in attributes; a scan reads
-    thousands of people's series, so `day` is the hot path."""
+def _full_walk(series: Sequence[int], off: Sequence[bool] | None,
+               rules: Rules) -> tuple[list[str], Reading]:
+    """Steps 1 to 5, day by day. One function with its memory in local variables: a scan
+    reads thousands of people's series, so this loop is the hot path (the rare moments — a
+    level learnt, a change begun or ended — are the nested functions)."""
+    short, long = rules.short_window_days, rules.long_window_days
+    launch_days, dormant_days = rules.launch_days, rules.dormant_days
+    alpha = 1 / long
+    log_down, log_up = math.log(rules.decline_ratio), math.log(rules.euphoria_ratio)
+    keep_down, keep_up = 1 - rules.decline_ratio, rules.euphoria_ratio - 1
+    halving = HALVING_DAYS * (0.5 * log_down + 1 - rules.decline_ratio)
+    sqrt = math.sqrt
+    phase: str | None = None
+    since = work = 0  # where the phase began (series index); working days read
+    first: int | None = None  # working day of the first activity
+    last = 0  # working day of the last activity
+    seen_off = False  # activity on a day off, not yet counted
+    mu = var = 0.0  # the usual level and its variance
+    known = 0  # working days behind μ (an average over about 2 × long at most)
+    phi = DISPERSION_PRIOR
+    start_sum = start_sq = 0.0  # since a launch, revival or euphoria began
+    start_days = start_work = 0
+    pending: deque = deque()  # the last `short` working days, not yet in μ
+    down = up = back = 0.0  # the three sums
+    rise = rise_sum = rise_sq = 0.0  # out of a low, to a new level
+    rise_days = 0
+    down_from = up_from = down_days = up_days = 0  # where each sum last left zero, days since
+    down_sum = up_sum = up_sq = 0.0  # events since then
+    reference = change_sum = 0.0  # the level a change is measured against; events since it
+    change_days = 0
+    enough = False
+    worked: list[int] = []
 
-    def __init__(self, rules: Rules):
-        self.rules = rules
-        self.short, self.long = rules.short_window_days, rules.long_window_days
-        self.alpha = 1 / rules.long_window_days
-        self.log_down = math.log(rules.decline_ratio)
-        self.log_up = math.log(rules.euphoria_ratio)
-        self.phase: str | None = None
-        self.since = 0  # series index where the phase began
-        self.work = 0  # working days read so far
-        self.first: int | None = None  # working day of the first activity
-        self.last: int | None = None  # working day of the last activity
-        self.seen_off = False  # activity on a day off, not yet counted
-        self.mu = self.var = 0.0  # the usual level and its variance
-        self.known = 0  # working days behind μ (an average over about 2 × long at most)
-        self.start_sum = self.start_sq = 0.0  # since a launch, revival or euphoria began
-        self.start_days, self.start_work = 0, 0
-        self.pending: deque = deque()  # the last `short` working days, not yet in μ
-        self.down = self.up = self.back = 0.0  # the three sums
-        self.rise, self.rise_sum, self.rise_sq, self.rise_days = 0.0, 0.0, 0.0, 0  # out of a low
-        self.down_from = self.up_from = 0  # series index where each sum last left zero
-        self.down_sum = self.up_sum = self.up_sq = 0.0  # events since then
-        self.down_days = self.up_days = 0
-        self.reference = 0.0  # the level a decline or euphoria is measured against
-        self.change_sum, self.change_days = 0.0, 0  # events since the change began
-        self.recent: deque = deque(maxlen=self.short)
-        self.enough = False
-        self.confidence = 0.0
-
-    # -- the usual level -------------------------------------------------------------------
-
-    def _dispersion(self) -> float:
-        """Variance ÷ mean of a day against the usual level, the level's own uncertainty
-        included: μ learnt from n days misses by about √(φμ/n), which over the ten days a
-        change takes to show weighs as much as (1 + 10/n) times the days' own noise."""
-        if self.mu <= 0:
+    def dispersion() -> float:
+        """φ: variance ÷ mean of a day against μ, μ's own uncertainty included: learnt from
+        n days, μ misses by about √(φμ/n), which over the ten days a change takes to show
+        weighs as much as (1 + 10/n) times the days' own noise."""
+        if mu <= 0:
             return DISPERSION_PRIOR
-        spread = min(DISPERSION_MAX, max(1.0, self.var / self.mu))
-        return spread * (1 + HALVING_DAYS / max(self.known, 1))
+        return min(DISPERSION_MAX, max(1.0, var / mu)) * (1 + HALVING_DAYS / max(known, 1))
 
-    def _settle(self) -> None:
-        """μ and its variance from the days since a launch, revival or euphoria began."""
-        n = self.start_days
+    def settle() -> None:
+        """μ, its variance and φ from the days since a launch, revival or change began."""
+        nonlocal mu, var, known, phi
+        n = start_days
         if n:
-            self.known = n
-            self.mu = self.start_sum / n
-            spread = self.start_sq / n - self.mu * self.mu
+            known = n
+            mu = start_sum / n
+            spread = start_sq / n - mu * mu
             # Few days say little about the spread: lean on the prior until they do.
-            prior = DISPERSION_PRIOR * self.mu
-            self.var = (max(spread, 0.0) * n + prior * self.short) / (n + self.short)
-        self.pending.clear()
+            var = (max(spread, 0.0) * n + DISPERSION_PRIOR * mu * short) / (n + short)
+            phi = dispersion()
+        pending.clear()
 
-    def _fold(self, x: int, steady: bool) -> None:
-        """A working day enters μ once `short` days old, if the scope was steady then."""
-        self.pending.append((x, steady))
-        if len(self.pending) > self.short:
-            old, was_steady = self.pending.popleft()
-            if was_steady and self.phase == "plateau":
-                self.known = min(self.known + 1, 2 * self.long)
-                delta = old - self.mu
-                self.mu += self.alpha * delta
-                self.var = (1 - self.alpha) * (self.var + self.alpha * delta * delta)
+    def change(to: str, began: int, total: float, days: int, squares: float) -> None:
+        nonlocal reference, phase, since, change_sum, change_days, back, rise, rise_sum
+        nonlocal rise_sq, rise_days, start_sum, start_sq, start_days, start_work
+        reference = mu if mu > 0.05 else 0.05
+        phase, since = to, began
+        change_sum, change_days = total, max(days, 1)
+        back = rise = rise_sum = rise_sq = 0.0
+        rise_days = 0
+        if to == "euphoria":
+            start_sum, start_sq = total, squares
+            start_days, start_work = max(days, 1), work - max(days, 1) + 1
+        # The days of the change are not usual: drop them from what μ is about to learn.
+        for _ in range(min(days, len(pending))):
+            pending.pop()
 
-    def _begin(self, index: int) -> None:
-        self.start_sum = self.start_sq = 0.0
-        self.start_days, self.start_work = 0, self.work
-        self.since = index
+    def end(keep: bool) -> None:
+        """Back to a plateau: around the level before the change, or (`keep`) the new one."""
+        nonlocal mu, phi, phase, down, up, back, change_sum, change_days
+        if not keep:
+            mu = reference
+            phi = dispersion()
+        phase = "plateau"
+        down = up = back = change_sum = 0.0
+        change_days = 0
 
-    # -- one day ---------------------------------------------------------------------------
-
-    def day(self, index: int, x: int, off: bool) -> str:
-        if off:
+    phases: list[str] = []
+    append = phases.append
+    for index, x in enumerate(series):
+        if off is not None and off[index]:
             if x:
-                self.seen_off = True
-            return self.phase or "dormant"
-        rules = self.rules
-        self.work += 1
-        work = self.work
-        if x or self.seen_off:
-            if self.first is None:
-                self.first = work
-            self.last = work
-            self.seen_off = False
-        self.recent.append(x)
-        if self.first is None:
-            self.phase = "dormant"
-            return "dormant"
-        idle = work - self.last
-        before = self.phase
-        if idle >= rules.dormant_days:
-            if before != "dormant":
-                self.phase, self.since = "dormant", index
-            self.down = self.up = self.back = 0.0
-            return "dormant"
-        if work - self.first < rules.launch_days:
-            if before != "launch":
-                self.phase = "launch"
-                self._begin(index)
-            self._grow(x)
-            return "launch"
-        if before == "dormant":
-            self.phase = "revival"
-            self._begin(index)
-        if self.phase == "revival" and work - self.start_work < rules.launch_days:
-            self._grow(x)
-            return "revival"
-        if self.phase in ("launch", "revival"):
-            self._settle()
-            self.phase, self.since = "plateau", index
-            self.down = self.up = self.back = 0.0
-        return self._watch(index, x)
-
-    def _grow(self, x: int) -> None:
-        self.start_sum += x
-        self.start_sq += x * x
-        self.start_days += 1
-        self._settle()
-        self.enough = halving_evidence(self.mu, self._dispersion(), self.rules) >= ENOUGH
-
-    def _watch(self, index: int, x: int) -> str:
-        """Steps 2 to 4 on a working day past the definitions."""
-        rules, phase = self.rules, self.phase
-        level = self.reference if phase in ("decline", "euphoria") else self.mu
-        level = max(level, 0.05)  # a quiet usual still has a level
-        phi = self._dispersion()
-        cap = level + CAP_SIGMAS * math.sqrt(phi * level)
+                seen_off = True
+            append(phase or "dormant")  # a day off keeps the phase of the day before
+            continue
+        work += 1
+        worked.append(x)
+        if x or seen_off:
+            if first is None:
+                first = work
+            last, seen_off = work, False
+        if first is None:
+            phase = "dormant"
+            append("dormant")
+            continue
+        # Step 1: the definitions.
+        if work - last >= dormant_days:
+            if phase != "dormant":
+                phase, since = "dormant", index
+            down = up = back = 0.0
+            append("dormant")
+            continue
+        if work - first < launch_days or phase == "dormant" or (
+                phase == "revival" and work - start_work < launch_days):
+            if work - first < launch_days:
+                if phase != "launch":
+                    phase, since = "launch", index
+                    start_sum = start_sq = 0.0
+                    start_days, start_work = 0, work
+            elif phase == "dormant":
+                phase, since = "revival", index
+                start_sum = start_sq = 0.0
+                start_days, start_work = 0, work
+            start_sum += x
+            start_sq += x * x
+            start_days += 1
+            settle()
+            enough = halving * mu / phi >= ENOUGH
+            append(phase)
+            continue
+        if phase in ("launch", "revival"):
+            settle()
+            phase, since = "plateau", index
+            down = up = back = 0.0
+        # Steps 2 to 4: the sequential tests against the level.
+        level = reference if phase in ("decline", "euphoria") else mu
+        if level < 0.05:
+            level = 0.05  # a quiet usual still has a level
+        cap = level + CAP_SIGMAS * sqrt(phi * level)
         lam, y = level / phi, (x if x < cap else cap) / phi
-        evidence = halving_evidence(level, phi, rules)
-        self.enough = evidence >= ENOUGH
-        down_ratio, up_ratio = rules.decline_ratio, rules.euphoria_ratio
-        # Page's CUSUMs: a fall to down_ratio × level, a rise to up_ratio × level.
-        step_down = y * self.log_down + lam * (1 - down_ratio)
-        if self.down <= 0 < self.down + step_down:
-            self.down_from, self.down_sum, self.down_days = index, 0.0, 0
-        self.down = max(0.0, self.down + step_down)
-        self.down_sum += x
-        self.down_days += 1
-        step_up = y * self.log_up - lam * (up_ratio - 1)
-        if self.up <= 0 < self.up + step_up:
-            self.up_from, self.up_sum, self.up_sq, self.up_days = index, 0.0, 0.0, 0
-        self.up = max(0.0, self.up + step_up)
-        self.up_sum += x
-        self.up_sq += x * x
-        self.up_days += 1
+        enough = halving * lam >= ENOUGH
+        # Page's CUSUMs: a fall to decline_ratio × level, a rise to euphoria_ratio × level.
+        step_down = y * log_down + lam * keep_down
+        if down <= 0 < down + step_down:
+            down_from, down_sum, down_days = index, 0.0, 0
+        down += step_down
+        if down < 0:
+            down = 0.0
+        down_sum += x
+        down_days += 1
+        step_up = y * log_up - lam * keep_up
+        if up <= 0 < up + step_up:
+            up_from, up_sum, up_sq, up_days = index, 0.0, 0.0, 0
+        up += step_up
+        if up < 0:
+            up = 0.0
+        up_sum += x
+        up_sq += x * x
+        up_days += 1
         if phase == "plateau":
-            self._fold(x, True)
-            if self.enough and self.down >= ALARM:
-                self._change("decline", self.down_from, self.down_sum, self.down_days)
-            elif self.enough and self.up >= ALARM:
-                self._change("euphoria", self.up_from, self.up_sum, self.up_days,
-                             self.up_sq)
-            self.confidence = (1 - math.exp(-self.down if self.phase == "decline" else -self.up)
-                               if self.phase != "plateau" else _clamp(evidence / ENOUGH))
-            return self.phase
-        self.change_sum += x
-        self.change_days += 1
-        self.pending.append((x, False))
-        if len(self.pending) > self.short:
-            self.pending.popleft()
+            # A working day enters μ once `short` days old, if the scope was steady then.
+            pending.append((x, True))
+            if len(pending) > short:
+                old, was_steady = pending.popleft()
+                if was_steady:
+                    known = known + 1 if known < 2 * long else known
+                    delta = old - mu
+                    mu += alpha * delta
+                    var = (1 - alpha) * (var + alpha * delta * delta)
+                    if mu > 0:  # dispersion(), inline: this is most days of a scan
+                        spread = var / mu
+                        spread = 1.0 if spread < 1 else min(spread, DISPERSION_MAX)
+                        phi = spread * (1 + HALVING_DAYS / (known if known > 1 else 1))
+                    else:
+                        phi = DISPERSION_PRIOR
+            if enough and down >= ALARM:
+                change("decline", down_from, down_sum, down_days, 0.0)
+            elif enough and up >= ALARM:
+                change("euphoria", up_from, up_sum, up_days, up_sq)
+            append(phase)
+            continue
+        change_sum += x
+        change_days += 1
+        pending.append((x, False))
+        if len(pending) > short:
+            pending.popleft()
         if phase == "decline":
-            # Back near the level it fell from, rather than at down_ratio of it?
-            self.back = max(0.0, self.back - step_down)
+            # Back near the level it fell from, rather than at decline_ratio of it?
+            back -= step_down
+            if back < 0:
+                back = 0.0
             # Or clearly above the low itself (a new level, when the one it fell from was a
             # wave's height that will not come back)?
-            low_days = self.change_days - self.rise_days
-            low = max((self.change_sum - self.rise_sum) / low_days if low_days > 0
-                      else self.change_sum / self.change_days, 0.05)
-            step_rise = y * self.log_up - low / phi * (up_ratio - 1)
-            if self.rise <= 0 < self.rise + step_rise:
-                self.rise_sum, self.rise_sq, self.rise_days = 0.0, 0.0, 0
-            self.rise = max(0.0, self.rise + step_rise)
-            self.rise_sum += x
-            self.rise_sq += x * x
-            self.rise_days += 1
-            shown = self.change_sum / self.change_days
-            if self.back >= BACK or shown >= self.reference:
-                self._end()
-            elif self.rise >= ALARM and self.rise_days >= self.short:
-                self.start_sum, self.start_days = self.rise_sum, self.rise_days
-                self.start_sq = self.rise_sq
-                self._settle()  # its level now is the usual one
-                self._end(keep=True)
-            self.confidence = (1 - math.exp(-self.down) if self.phase == "decline"
-                               else _clamp(evidence / ENOUGH))
-            return self.phase
+            low_days = change_days - rise_days
+            low = ((change_sum - rise_sum) / low_days if low_days > 0
+                   else change_sum / change_days)
+            step_rise = y * log_up - (low if low > 0.05 else 0.05) / phi * keep_up
+            if rise <= 0 < rise + step_rise:
+                rise_sum, rise_sq, rise_days = 0.0, 0.0, 0
+            rise += step_rise
+            if rise < 0:
+                rise = 0.0
+            rise_sum += x
+            rise_sq += x * x
+            rise_days += 1
+            if back >= BACK or change_sum / change_days >= reference:
+                end(False)
+            elif rise >= ALARM and rise_days >= short:
+                start_sum, start_sq, start_days = rise_sum, rise_sq, rise_days
+                settle()  # its level now is the usual one
+                end(True)
+            append(phase)
+            continue
         # Euphoria: back near the level it rose from, or fallen below it, or here to stay.
-        self.back = max(0.0, self.back - step_up)
-        self.start_sum += x
-        self.start_sq += x * x
-        self.start_days += 1
-        shown = self.change_sum / self.change_days
-        if self.enough and self.down >= ALARM:
-            self._change("decline", self.down_from, self.down_sum, self.down_days)
-        elif self.back >= BACK or shown <= self.reference:
-            self._end()
-        elif self.work - self.start_work >= self.long:
-            self._settle()  # the new level is the usual one now
-            self._end(keep=True)
-        self.confidence = (1 - math.exp(-self.up) if self.phase == "euphoria"
-                           else 1 - math.exp(-self.down) if self.phase == "decline"
-                           else _clamp(evidence / ENOUGH))
-        return self.phase
+        back -= step_up
+        if back < 0:
+            back = 0.0
+        start_sum += x
+        start_sq += x * x
+        start_days += 1
+        if enough and down >= ALARM:
+            change("decline", down_from, down_sum, down_days, 0.0)
+        elif back >= BACK or change_sum / change_days <= reference:
+            end(False)
+        elif work - start_work >= long:
+            settle()  # the new level is the usual one now
+            end(True)
+        append(phase)
 
-    def _change(self, phase: str, since: int, total: float, days: int,
-                squares: float = 0.0) -> None:
-        self.reference = max(self.mu, 0.05)
-        self.phase, self.since = phase, since
-        self.change_sum, self.change_days = total, max(days, 1)
-        self.back = self.rise = self.rise_sum = self.rise_sq = 0.0
-        self.rise_days = 0
-        if phase == "euphoria":
-            self.start_sum, self.start_sq = total, squares
-            self.start_days, self.start_work = max(days, 1), self.work - max(days, 1) + 1
-        # The days of the change are not usual: drop them from what μ is about to learn.
-        for _ in range(min(days, len(self.pending))):
-            self.pending.pop()
+    if first is None:
+        return phases, Reading("dormant", 0.0, 0.0, 0.0, None, 1.0, False, None)
+    shown = phase or "dormant"
+    if shown in ("decline", "euphoria"):
+        recent = change_sum / max(change_days, 1)
+        usual = reference
+        confidence = 1 - math.exp(-(down if shown == "decline" else up))
+    else:
+        recent_days = worked[-short:]
+        recent = sum(recent_days) / len(recent_days) if recent_days else 0.0
+        usual = mu
+        confidence = _clamp(halving * max(usual, 0.05) / phi / ENOUGH)
+    if shown in ("launch", "dormant", "revival"):
+        confidence = 1.0  # definitions, not estimates
+    ratio = recent / usual if usual > 0 else None
+    score = _score(shown, ratio, rules, work - first, work - last)
+    return phases, Reading(shown, round(score, 3), round(recent, 3), round(usual, 3),
+                           None if ratio is None else round(ratio, 3), round(confidence, 3),
+                           enough, since)
 
-    def _end(self, keep: bool = False) -> None:
-        """Back to a plateau: around the level before the change, or (`keep`) the new one."""
-        if not keep:
-            self.mu = self.reference
-        self.phase = "plateau"
-        self.down = self.up = self.back = 0.0
-        self.change_sum, self.change_days = 0.0, 0
 
-    # -- the reading -------------------------------------------------------------------------
-
-    def reading(self, n: int) -> Reading:
-        rules, phase = self.rules, self.phase or "dormant"
-        if self.first is None:
-            return Reading("dormant", 0.0, 0.0, 0.0, None, 1.0, False, None)
-        if phase in ("decline", "euphoria"):
-            recent = self.change_sum / max(self.change_days, 1)
-            usual = self.reference
+def _quiet_walk(series: Sequence[int], off: Sequence[bool] | None,
+                rules: Rules) -> tuple[list[str], Reading]:
+    """The definitions alone (step 1, then `plateau`), for a series too quiet to ever read a
+    trend: the same phases as the whole walk at a fraction of its cost. The reading's usual
+    level is then the plain mean of the `long_window_days` working days before the last
+    `short_window_days`, and the recent level the mean of those."""
+    launch_days, dormant_days = rules.launch_days, rules.dormant_days
+    phases: list[str] = []
+    append = phases.append
+    phase, since, work, first, last, seen_off, revived = None, 0, 0, None, 0, False, 0
+    worked: list[int] = []
+    for index, x in enumerate(series):
+        if off is not None and off[index]:
+            if x:
+                seen_off = True
+            append(phase or "dormant")
+            continue
+        work += 1
+        worked.append(x)
+        if x or seen_off:
+            if first is None:
+                first = work
+            last, seen_off = work, False
+        if first is None or work - last >= dormant_days:
+            now = "dormant"
+        elif work - first < launch_days:
+            now = "launch"
+        elif phase == "dormant" or (phase == "revival" and work - revived < launch_days):
+            if phase == "dormant":
+                revived = work
+            now = "revival"
         else:
-            recent = sum(self.recent) / len(self.recent) if self.recent else 0.0
-            usual = self.mu
-        ratio = recent / usual if usual > 0 else None
-        age = self.work - self.first
-        idle = self.work - (self.last or 0)
-        # Launch, dormant and revival are definitions, not estimates.
-        confidence = 1.0 if phase in ("launch", "dormant", "revival") else self.confidence
-        return Reading(phase, round(_score(phase, ratio, rules, age, idle), 3), round(recent, 3),
-                       round(usual, 3), None if ratio is None else round(ratio, 3),
-                       round(confidence, 3), self.enough,
-                       self.since if self.phase is not None else None)
+            now = "plateau"
+        if now != phase and phase is not None:
+            since = index
+        phase = now
+        append(now)
+    if first is None:
+        return phases, Reading("dormant", 0.0, 0.0, 0.0, None, 1.0, False, None)
+    short, long = rules.short_window_days, rules.long_window_days
+    recent_days = worked[-short:]
+    before = worked[max(first - 1, len(worked) - short - long):max(len(worked) - short, 0)]
+    recent = sum(recent_days) / len(recent_days) if recent_days else 0.0
+    usual = sum(before) / len(before) if before else 0.0
+    ratio = recent / usual if usual > 0 else None
+    confidence = 1.0 if phase != "plateau" else _clamp(
+        halving_evidence(usual, 1 + HALVING_DAYS / max(len(before), 1), rules) / ENOUGH)
+    score = _score(phase, ratio, rules, work - first, work - last)
+    return phases, Reading(phase, round(score, 3), round(recent, 3), round(usual, 3),
+                           None if ratio is None else round(ratio, 3), round(confidence, 3),
+                           False, since)
 
 
 def _walk(series: Sequence[int], rules: Rules,
           off: Sequence[bool] | None = None) -> tuple[list[str], Reading]:
     if off is not None and len(off) != len(series):
         raise ValueError("`off` must mark every day of the series")
-    walk = _Walk(rules)
-    day = walk.day
-    phases = [day(i, x, off[i] if off is not None else False) for i, x in enumerate(series)]
-    return phases, walk.reading(len(series))
+    total = sum(series)
+    if total == 0:
+        return ["dormant"] * len(series), Reading("dormant", 0.0, 0.0, 0.0, None, 1.0, False,
+                                                  None)
+    # The fast path of a scan's many quiet people: μ never exceeds what a launch's mean and
+    # the average's steps could make of `total` events, so when even that could not reveal
+    # a halving, no decline or euphoria can start: the definitions alone give the phases.
+    most = total * (1 / rules.launch_days + 1 / rules.long_window_days)
+    if halving_evidence(most, 1.0, rules) < ENOUGH:
+        return _quiet_walk(series, off, rules)
+    return _full_walk(series, off, rules)
 
 
 def history(series: Sequence[int], rules: Rules, days: int | None = None,
