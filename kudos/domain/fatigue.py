@@ -17,22 +17,27 @@ phase of the working day before it, and its events count only as a sign of life)
    counts vary more than a Poisson law's). Counts divided by φ behave like independent
    events.
 3. Two CUSUM statistics (Page's cumulative sums of log-likelihood ratios, Poisson counts
-   scaled by φ) watch for a fall to `decline_ratio` × μ and a rise to `euphoria_ratio` × μ.
-   A statistic that reaches `ALARM` (a log-likelihood ratio of 5: the data are e⁵ ≈ 150
-   times likelier under the change than without it) starts `decline` or `euphoria`, dated
-   from the day the sum last left zero. A steady scope reaches it rarely, whatever its
-   volume: the false alarm rate is bounded by construction (Lorden: at most one in e^ALARM
-   days per statistic).
+   scaled by φ, a day counted at most `CAP_SIGMAS` standard deviations above μ) watch for a
+   fall to `decline_ratio` × μ and a rise to `euphoria_ratio` × μ. A statistic that
+   reaches `ALARM` (7: the days since it last left zero are e⁷ ≈ 1,100 times likelier under
+   the change than without it) starts `decline` or `euphoria`, dated from the day the sum
+   last left zero; a run of silent working days worth `ALARM` (each weighs μ ÷ φ) starts a
+   decline too. A steady scope reaches them rarely, whatever its volume: the false alarm
+   rate is bounded by construction (Lorden: on average at most one in e^ALARM days per
+   statistic).
 4. Hysteresis: a decline ends in `plateau` when a third sum shows the level is back near μ
-   (the level it fell from: the same test the other way round), not only through a jump; a
+   (the level it fell from: the same test the other way round, ended at `BACK`), when the
+   level since the change is no longer below μ, or when activity has clearly risen above
+   the low itself for `short_window_days` working days (the new level becomes μ); a
    euphoria ends in `plateau` when the level is back near μ, or when it has lasted
    `long_window_days` working days (the new level is the usual one now), and in `decline`
    when the level falls below μ.
 5. Honest uncertainty: `enough_data` is whether the volume could reveal a halving within 14
-   days (a halving over 10 working days would take the sum to `ALARM`). Without it no
-   decline or euphoria starts: the steady phase shows, and the page says there is too little
-   activity to read a trend yet. `confidence` is 1 − e^(−S) for a change (S the sum now),
-   and for a steady phase the share of a halving's evidence the volume provides.
+   days (the sum a halving would add over 10 working days reaches `ENOUGH`, about two
+   standard deviations). Without it no decline or euphoria starts: the steady phase shows,
+   and the page says there is too little activity to read a trend yet. `confidence` is
+   1 − e^(−S) for a change (S the sum now), and for a steady phase the share of a
+   halving's evidence the volume provides.
 
 The phase of each day depends only on the days up to it, so history is reproducible:
 `history(series[:n]) == history(series)[:n]`.
@@ -110,7 +115,7 @@ def _full_walk(series: Sequence[int], off: Sequence[bool] | None,
     phase: str | None = None
     since = work = 0  # where the phase began (series index); working days read
     first: int | None = None  # working day of the first activity
-    last = 0  # working day of the last activity
+    last = last_index = 0  # working day of the last activity, and its index
     seen_off = False  # activity on a day off, not yet counted
     mu = var = 0.0  # the usual level and its variance
     known = 0  # working days behind μ (an average over about 2 × long at most)
@@ -187,7 +192,7 @@ def _full_walk(series: Sequence[int], off: Sequence[bool] | None,
         if x or seen_off:
             if first is None:
                 first = work
-            last, seen_off = work, False
+            last, last_index, seen_off = work, index, False
         if first is None:
             phase = "dormant"
             append("dormant")
@@ -264,6 +269,10 @@ def _full_walk(series: Sequence[int], off: Sequence[bool] | None,
                         phi = DISPERSION_PRIOR
             if enough and down >= ALARM:
                 change("decline", down_from, down_sum, down_days, 0.0)
+            elif enough and (work - last) * lam >= ALARM:
+                # A silence: each silent day weighs λ (the log-likelihood of no event at all),
+                # more than the fall test gives it; dated from the first silent day.
+                change("decline", last_index + 1, 0.0, work - last, 0.0)
             elif enough and up >= ALARM:
                 change("euphoria", up_from, up_sum, up_days, up_sq)
             append(phase)
@@ -309,6 +318,8 @@ def _full_walk(series: Sequence[int], off: Sequence[bool] | None,
         start_days += 1
         if enough and down >= ALARM:
             change("decline", down_from, down_sum, down_days, 0.0)
+        elif enough and (work - last) * lam >= ALARM:
+            change("decline", last_index + 1, 0.0, work - last, 0.0)
         elif back >= BACK or change_sum / change_days <= reference:
             end(False)
         elif work - start_work >= long:

@@ -289,3 +289,14 @@ def test_shorter_dormant_days_call_a_shorter_silence_dormant():
 def test_longer_launch_days_keep_a_new_scope_in_launch():
     assert phase([5] * 20) == "plateau"
     assert phase([5] * 20, replace(RULES, launch_days=30)) == "launch"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_six_person_team_that_goes_quiet_is_told_within_a_week(seed):
+    # Two or three kudos a working day for months, then (nearly) silence.
+    rng = random.Random(1000 + seed)
+    counts, off = team_days(rng, 2.5, 180, level=lambda day: 1.0 if day < 160 else 0.05)
+    phases = history(counts, RULES, off=off)
+    assert "decline" not in phases[20:160] and "dormant" not in phases[20:160]
+    # The silence begins on a Sunday (day 160): read within a week of its first working day.
+    assert "decline" in phases[160:169]
