@@ -47,7 +47,7 @@ chromium:
 	  || { echo "Chromium is missing: install Debian's 'chromium' package (apt-get install chromium)."; exit 1; }
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -w 100 -o kudos/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output -w 100 -o kudos/translations/messages.pot .
 	$(BIN)/pybabel update -i kudos/translations/messages.pot -d kudos/translations --no-fuzzy-matching -w 100
 
 worker: $(VENV)/.installed

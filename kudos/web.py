@@ -34,6 +34,7 @@ from kudos.i18n import (
     select_timezone,
     share_wtforms_catalogue,
 )
+from kudos.insights.suggestions import phase_names
 from kudos.insights.views import bp as insights_bp
 from kudos.news.views import bp as news_bp
 from kudos.notifications.views import bp as notifications_bp
@@ -80,6 +81,7 @@ def _template_globals() -> dict:
         "languages": current_app.config["LANGUAGES"],
         # Names outside a kudos card (relays on the wall): a hidden profile is "a colleague".
         "masked": lambda person: masks(current_user, person),
+        "phase_names": phase_names,
     }
 
 

@@ -18,7 +18,8 @@ TRANSLATIONS = ROOT / "kudos/translations"
 PO = TRANSLATIONS / "fr/LC_MESSAGES/messages.po"
 CATALOGUES = sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
-            "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
+            "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3),
+            "lazy_pgettext": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 COUNTS = (0, 1, 2, 1_000_000)
 

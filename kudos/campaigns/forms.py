@@ -1,6 +1,7 @@
 """Campaign forms."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -22,8 +23,10 @@ def goal_choices():
 
 
 def kind_choices():
-    return [("both", _l("Recognition and relay")), ("recognition", _l("Recognition")),
-            ("relay", _l("Relay"))]
+    # A kind is a noun ("Relais"); "Relay" alone is also the verb on the relay buttons.
+    return [("both", lazy_pgettext("campaign kind", "Recognition and relay")),
+            ("recognition", lazy_pgettext("campaign kind", "Recognition")),
+            ("relay", lazy_pgettext("campaign kind", "Relay"))]
 
 
 class CampaignForm(FlaskForm):

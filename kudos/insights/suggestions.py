@@ -3,6 +3,7 @@ suggestion is a link that starts the action (a prefilled form); none sends anyth
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 
 def for_phase(phase: str, team_id: int | None = None) -> list[dict]:
@@ -39,8 +40,12 @@ def for_phase(phase: str, team_id: int | None = None) -> list[dict]:
 
 
 def phase_names() -> dict[str, str]:
-    return {"launch": _("Getting started"), "euphoria": _("Euphoria"), "plateau": _("Plateau"),
-            "decline": _("Decline"), "dormant": _("Dormant"), "revival": _("Revival")}
+    """A team's phase, in words. "phase" is their context: "Decline" is also the button that
+    declines a proposal ("Refuser"), and a phase is a state ("Baisse")."""
+    return {"launch": pgettext("phase", "Getting started"),
+            "euphoria": pgettext("phase", "Euphoria"), "plateau": pgettext("phase", "Plateau"),
+            "decline": pgettext("phase", "Decline"), "dormant": pgettext("phase", "Dormant"),
+            "revival": pgettext("phase", "Revival")}
 
 
 def phase_explanations(launch_days: int) -> dict[str, str]:
