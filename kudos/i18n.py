@@ -2,7 +2,6 @@
 
 from functools import lru_cache
 
-import flask_babel
 from babel import support
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_number, get_locale, get_translations
@@ -90,9 +89,3 @@ def install_jinja_plurals(app) -> None:
         npgettext=_jinja_plural(lambda t, c, s, p, n: t.unpgettext(c, s, p, n)),
     )
 
-
-def language_changed() -> None:
-    """A person just changed their language (or time zone): what this request says from
-    now on, a flash message above all, is in the new one. Flask-Babel keeps the locale it
-    chose at the request's first translation."""
-    flask_babel.refresh()

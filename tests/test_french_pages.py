@@ -10,6 +10,7 @@ from kudos.extensions import db
 from kudos.insights.suggestions import phase_names
 from tests.conftest import login
 from tests.insights.test_insights import team_url, world  # noqa: F401  (the fixture)
+from tests.settings.test_settings import form as settings_form
 
 
 def in_french(app, user):
@@ -33,3 +34,33 @@ def test_a_team_in_decline_reads_baisse_not_the_refuse_button(app, world):  # no
         assert set(phase_names().values()) == {"Démarrage", "Euphorie", "Plateau", "Baisse",
                                                "En sommeil", "Renouveau"}
         assert gettext("Decline") == "Refuser"  # the button that declines a proposal
+
+
+def test_the_page_says_the_language_it_is_written_in_not_the_browsers(app, make):
+    """Setting English, browser French: English text, so <html lang="en"> (a screen reader
+    reads it with English rules); and the other way round."""
+    english = make.user("Emma English", locale="en")
+    client = app.test_client()
+    login(client, english)
+    page = text(client.get("/settings/", headers={"Accept-Language": "fr-FR,fr;q=0.9"}))
+    assert '<html lang="en">' in page and "Settings" in page and "Réglages" not in page
+
+    french = make.user("Fanny French", locale="fr")
+    client = app.test_client()
+    login(client, french)
+    page = text(client.get("/settings/", headers={"Accept-Language": "en-GB,en;q=0.9"}))
+    assert '<html lang="fr">' in page and "Réglages" in page and ">Settings<" not in page
+
+    page = text(app.test_client().get("/login", headers={"Accept-Language": "fr"}))
+    assert '<html lang="fr">' in page and "Connexion à Kudos" in page
+
+
+def test_switching_to_french_in_the_settings_says_so_in_french(app, make):
+    person = make.user("Emma English", locale="en")
+    client = app.test_client()
+    login(client, person)
+    answer = client.post("/settings/", data=settings_form(locale="fr"), follow_redirects=True)
+    page = text(answer)
+    assert '<html lang="fr">' in page
+    assert "Vos réglages sont enregistrés." in page
+    assert "Your settings are saved." not in page

@@ -5,6 +5,7 @@ from datetime import time
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 
 from kudos.api import operations as tokens
@@ -98,6 +99,7 @@ def save_profile():
         except Invalid as error:
             apply_error(form, error)
         else:
+            refresh()  # the language may have just changed: the message is in the new one
             flash(_("Your settings are saved."), "success")
             return redirect(url_for("settings.index"), code=303)
     return _page(422, profile_form=form)
