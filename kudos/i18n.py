@@ -1,10 +1,12 @@
 """Language and time zone of each request."""
 
+import re
+from decimal import Decimal
 from functools import lru_cache
 
 from babel import support
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_number, get_locale, get_translations
+from flask_babel import format_decimal, format_number, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -54,27 +56,70 @@ def share_wtforms_catalogue() -> None:
     request.wtforms_translations = WTFORMS_MESSAGES
 
 
+# Elision before a name that begins with a vowel: "Rythme d’Itineraries", not "de
+# Itineraries". The catalogue keeps the plain form ("Rythme de %(team)s"); the word before a
+# placeholder is elided when the value put there begins with a vowel (accented or not). Not
+# before "h" or "y": whether a name's h is silent ("d’Hélène") or aspirated ("de Hollande")
+# cannot be told from its spelling, so those keep "de". Per language: others have none.
+ELISIONS = {"fr": (("de", "d’"), ("De", "D’"), ("que", "qu’"), ("Que", "Qu’"))}
+VOWELS = frozenset("aeiouàâäéèêëîïôöùûüœæ")
+
+
+def localise(text: str, variables: dict) -> str:
+    """Prepare a translated `text` and its `variables` for `text % variables`, the reader's
+    way: numbers formatted for the locale (6 571 and 0,5 in French; 6,571 and 0.5 in
+    English), and the elisions of the language (see ELISIONS). Changes `variables`."""
+    locale = get_locale()
+    elisions = ELISIONS.get(locale.language, ()) if locale else ()
+    for key, value in variables.items():
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            variables[key] = format_number(value)
+        elif isinstance(value, float | Decimal):
+            variables[key] = format_decimal(value)
+        elif elisions and isinstance(value, str) and value[:1].lower() in VOWELS:
+            for word, elided in elisions:
+                text = re.sub(rf"(?<![\w’']){word} (%\({re.escape(key)}\)s)", elided + r"\1",
+                              text)
+    return text
+
+
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's gettext, with numbers and elisions the reader's way (see `localise`)."""
+    text = get_translations().ugettext(string)
+    return localise(text, variables) % variables if variables else text
+
+
+def pgettext(context: str, string: str, **variables) -> str:
+    """gettext with a context: the same English word with two meanings ("Decline")."""
+    text = get_translations().upgettext(context, string)
+    return localise(text, variables) % variables if variables else text
+
+
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     """Flask-Babel's ngettext, with the count written the reader's way ("1 000 000" in
     French, "1,000,000" in English) instead of Python's bare "1000000"."""
-    variables.setdefault("num", format_number(num))
-    return get_translations().ungettext(singular, plural, num) % variables
+    variables.setdefault("num", num)
+    return localise(get_translations().ungettext(singular, plural, num), variables) % variables
 
 
 def npgettext(context: str, singular: str, plural: str, num: int, **variables) -> str:
     """ngettext with a context (see `ngettext`)."""
-    variables.setdefault("num", format_number(num))
-    return get_translations().unpgettext(context, singular, plural, num) % variables
+    variables.setdefault("num", num)
+    text = get_translations().unpgettext(context, singular, plural, num)
+    return localise(text, variables) % variables
 
 
-def _jinja_plural(lookup):
-    """Jinja's own ngettext (newstyle) puts the bare number in %(num)s; this one formats it,
-    and escapes like Jinja's: the translation is trusted, the variables are not."""
+def _jinja(lookup, counted: bool):
+    """A template's translation function: like Jinja's own (newstyle), which escapes the
+    variables and trusts the catalogue, with the numbers and elisions of `localise`."""
 
     @pass_context
     def translate(context, *args, **variables):
-        variables.setdefault("num", format_number(args[-1]))
-        text = lookup(get_translations(), *args)
+        if counted:
+            variables.setdefault("num", args[-1])
+        text = localise(lookup(get_translations(), *args), variables)
         if context.eval_ctx.autoescape:
             text = Markup(text)  # noqa: S704  (the catalogue is ours, as in Jinja)
         return text % variables
@@ -82,10 +127,13 @@ def _jinja_plural(lookup):
     return translate
 
 
-def install_jinja_plurals(app) -> None:
-    """After Flask-Babel's init_app: templates' ngettext and npgettext format the count."""
+def install_jinja_translations(app) -> None:
+    """After Flask-Babel's init_app: templates' _, gettext, pgettext, ngettext and npgettext
+    format numbers and elide the reader's way (`_` calls `gettext`)."""
     app.jinja_env.globals.update(
-        ngettext=_jinja_plural(lambda t, s, p, n: t.ungettext(s, p, n)),
-        npgettext=_jinja_plural(lambda t, c, s, p, n: t.unpgettext(c, s, p, n)),
+        gettext=_jinja(lambda t, s: t.ugettext(s), counted=False),
+        pgettext=_jinja(lambda t, c, s: t.upgettext(c, s), counted=False),
+        ngettext=_jinja(lambda t, s, p, n: t.ungettext(s, p, n), counted=True),
+        npgettext=_jinja(lambda t, c, s, p, n: t.unpgettext(c, s, p, n), counted=True),
     )
 

@@ -2,11 +2,16 @@
 in their context (a team in decline is not "refused"), figures and dates the French way."""
 
 import html
+import re
+from datetime import date
 
 from flask_babel import gettext
 
-from kudos.auth.models import User
+from kudos.auth.models import Team, User
 from kudos.extensions import db
+from kudos.i18n import gettext as say
+from kudos.i18n import ngettext
+from kudos.insights.models import FatigueSignal
 from kudos.insights.suggestions import phase_names
 from tests.conftest import login
 from tests.insights.test_insights import team_url, world  # noqa: F401  (the fixture)
@@ -64,3 +69,34 @@ def test_switching_to_french_in_the_settings_says_so_in_french(app, make):
     assert '<html lang="fr">' in page
     assert "Vos réglages sont enregistrés." in page
     assert "Your settings are saved." not in page
+
+
+def test_the_rhythm_page_elides_spaces_its_colons_and_writes_figures_the_french_way(app,
+                                                                                   world):  # noqa: F811
+    with app.app_context():
+        db.session.get(Team, world.rocket.id).name = "Itineraries"
+        db.session.add(FatigueSignal(scope_type="team", scope_id=world.rocket.id,
+                                     phase="decline", score=0.734, day=date(2026, 12, 4),
+                                     evidence={}))
+        db.session.commit()
+    page = text(in_french(app, world.lead).get(team_url(world.rocket)))
+    assert "<title>Rythme d’Itineraries · Kudos</title>" in page
+    assert "Rythme de Itineraries" not in page
+    assert "<li>4 déc. 2026\u202f: Baisse</li>" in page  # the colon's space, inside the message
+    assert re.search(r"le plus actif porte \d+\xa0% de l’activité", page)  # French spacing
+    assert not re.search(r"\d%", page)
+
+
+def test_numbers_and_elisions_follow_the_readers_language(app):
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        assert say("%(took_part)s of %(of)s colleagues took part.", took_part=6571,
+                   of=10000) == "6\u202f571 collègues sur 10\u202f000 y ont participé."
+        assert say("Rhythm of %(team)s", team="Itineraries") == "Rythme d’Itineraries"
+        assert say("Rhythm of %(team)s", team="Écho") == "Rythme d’Écho"
+        assert say("Rhythm of %(team)s", team="Rocket") == "Rythme de Rocket"
+        assert say("Rhythm of %(team)s", team="Hollande") == "Rythme de Hollande"
+        assert ngettext("%(num)s relay", "%(num)s relays", 6571) == "6\u202f571 relais"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert say("%(took_part)s of %(of)s colleagues took part.", took_part=6571,
+                   of=10000) == "6,571 of 10,000 colleagues took part."
+        assert say("Rhythm of %(team)s", team="Itineraries") == "Rhythm of Itineraries"
