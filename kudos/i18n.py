@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
+import flask_babel
 from babel import support
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_decimal, format_number, get_locale, get_translations
@@ -85,30 +86,29 @@ def localise(text: str, variables: dict) -> str:
     return text
 
 
-def gettext(string: str, **variables) -> str:
-    """Flask-Babel's gettext, with numbers and elisions the reader's way (see `localise`)."""
-    text = get_translations().ugettext(string)
-    return localise(text, variables) % variables if variables else text
+class LocalisedDomain(flask_babel.Domain):
+    """Flask-Babel's message domain, with numbers and elisions the reader's way (see
+    `localise`): flask_babel's gettext, ngettext, pgettext, npgettext and their lazy forms
+    all go through it, so code keeps importing them from flask_babel. A count in %(num)s
+    is written "1 000 000" in French and "1,000,000" in English, not Python's "1000000"."""
 
+    def gettext(self, string, **variables):
+        text = self.get_translations().ugettext(string)
+        return localise(text, variables) % variables if variables else text
 
-def pgettext(context: str, string: str, **variables) -> str:
-    """gettext with a context: the same English word with two meanings ("Decline")."""
-    text = get_translations().upgettext(context, string)
-    return localise(text, variables) % variables if variables else text
+    def pgettext(self, context, string, **variables):
+        text = self.get_translations().upgettext(context, string)
+        return localise(text, variables) % variables if variables else text
 
+    def ngettext(self, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        text = self.get_translations().ungettext(singular, plural, num)
+        return localise(text, variables) % variables
 
-def ngettext(singular: str, plural: str, num: int, **variables) -> str:
-    """Flask-Babel's ngettext, with the count written the reader's way ("1 000 000" in
-    French, "1,000,000" in English) instead of Python's bare "1000000"."""
-    variables.setdefault("num", num)
-    return localise(get_translations().ungettext(singular, plural, num), variables) % variables
-
-
-def npgettext(context: str, singular: str, plural: str, num: int, **variables) -> str:
-    """ngettext with a context (see `ngettext`)."""
-    variables.setdefault("num", num)
-    text = get_translations().unpgettext(context, singular, plural, num)
-    return localise(text, variables) % variables
+    def npgettext(self, context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        text = self.get_translations().unpgettext(context, singular, plural, num)
+        return localise(text, variables) % variables
 
 
 def _jinja(lookup, counted: bool):
@@ -127,9 +127,10 @@ def _jinja(lookup, counted: bool):
     return translate
 
 
-def install_jinja_translations(app) -> None:
-    """After Flask-Babel's init_app: templates' _, gettext, pgettext, ngettext and npgettext
-    format numbers and elide the reader's way (`_` calls `gettext`)."""
+def install_translations(app, babel: flask_babel.Babel) -> None:
+    """After Flask-Babel's init_app: code's and templates' _, gettext, pgettext, ngettext and
+    npgettext format numbers and elide the reader's way (a template's `_` calls `gettext`)."""
+    babel.domain_instance = LocalisedDomain()  # the one flask_babel.get_domain() hands out
     app.jinja_env.globals.update(
         gettext=_jinja(lambda t, s: t.ugettext(s), counted=False),
         pgettext=_jinja(lambda t, c, s: t.upgettext(c, s), counted=False),

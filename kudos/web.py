@@ -29,7 +29,7 @@ from kudos.cli import register_commands
 from kudos.extensions import login_manager
 from kudos.home.views import bp as home_bp
 from kudos.i18n import (
-    install_jinja_translations,
+    install_translations,
     select_locale,
     select_timezone,
     share_wtforms_catalogue,
@@ -57,7 +57,7 @@ HTMX_CONFIG = (
 
 def init_babel(app: Flask, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    install_jinja_translations(app)
+    install_translations(app, babel)
     app.before_request(share_wtforms_catalogue)
 
 

@@ -5,12 +5,11 @@ import html
 import re
 from datetime import date
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
+from flask_babel import gettext as say
 
 from kudos.auth.models import Team, User
 from kudos.extensions import db
-from kudos.i18n import gettext as say
-from kudos.i18n import ngettext
 from kudos.insights.models import FatigueSignal
 from kudos.insights.suggestions import phase_names
 from tests.conftest import login

@@ -10,8 +10,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from flask import render_template
-
-from kudos.i18n import ngettext
+from flask_babel import ngettext
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "kudos/translations"

@@ -1,6 +1,7 @@
 """Admin pages. Every route here is for admins only."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -13,7 +14,6 @@ from kudos.auth.models import Invitation, Team, User, matching
 from kudos.domain.errors import Invalid
 from kudos.extensions import db, htmx
 from kudos.forms import apply_error
-from kudos.i18n import gettext as _
 from kudos.links import external_url
 from kudos.permissions import access
 from kudos.sqltypes import utcnow

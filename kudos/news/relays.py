@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -28,7 +29,6 @@ from kudos.auth.models import User
 from kudos.campaigns.operations import check_taggable
 from kudos.domain.errors import Invalid
 from kudos.extensions import db
-from kudos.i18n import ngettext
 from kudos.jobs import redis_connection
 from kudos.links import external_url
 from kudos.news.models import CHANNELS, NewsItem, Relay, RelayClickDay, RelayVisit

@@ -1,11 +1,11 @@
 """The page where leads and admins decide who joins their teams."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from kudos.domain.errors import Invalid
 from kudos.extensions import db
-from kudos.i18n import gettext as _
 from kudos.permissions import access
 from kudos.teams import operations
 from kudos.teams.models import TeamMoveRequest

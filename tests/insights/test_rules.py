@@ -5,6 +5,7 @@ import html
 from dataclasses import asdict
 
 import pytest
+from babel.numbers import format_decimal
 from sqlalchemy import select
 
 from kudos.domain.rules import BOUNDS, Rules
@@ -46,6 +47,11 @@ def state(app) -> tuple[int, Rules]:
 # --- the admin page --------------------------------------------------------------------------
 
 
+def as_read(number) -> str:
+    """A number as the page writes it in English (5.0 reads 5, 10000 reads 10,000)."""
+    return format_decimal(number, locale="en")
+
+
 def test_the_rules_page_shows_every_rule_with_its_bounds_and_default(admin_client):
     response = admin_client.get("/admin/rules")
     assert response.status_code == 200
@@ -54,8 +60,8 @@ def test_the_rules_page_shows_every_rule_with_its_bounds_and_default(admin_clien
         assert f'name="{name}"' in page
         assert f"<code>{name}</code>" in page
     for name, (low, high) in BOUNDS.items():
-        default = DEFAULTS[name] if DEFAULTS[name] is not None else "—"
-        assert f"From {low} to {high}; default {default}." in page
+        default = as_read(DEFAULTS[name]) if DEFAULTS[name] is not None else "—"
+        assert f"From {as_read(low)} to {as_read(high)}; default {default}." in page
     assert 'name="reason"' in page
     assert 'name="version" value="0"' in page
     assert "nobody changed them yet" in page
@@ -103,7 +109,7 @@ def test_a_second_change_from_the_new_version_bumps_it_again(app, admin_client):
 @pytest.mark.parametrize(("field", "value", "bounds"), [
     ("daily_kudos_cap", "0", "from 1 to 100"),
     ("daily_kudos_cap", "101", "from 1 to 100"),
-    ("euphoria_ratio", "4.5", "from 1.2 to 4.0"),
+    ("euphoria_ratio", "4.5", "from 1.2 to 4"),
     ("decline_ratio", "0.1", "from 0.2 to 0.8"),
     ("dormant_days", "ten", "from 7 to 180"),
     ("backoff_days", "2.5", "from 1 to 90"),

@@ -269,7 +269,7 @@ def _kind(people):
 
 BAD_INPUT = [
     (_empty, "Please write a few words.", None),
-    (_too_long, "Please keep it under 1000 characters (it has 1001).", "x" * 1001),
+    (_too_long, "Please keep it under 1,000 characters (it has 1,001).", "x" * 1001),
     (_self, "Thanking yourself is not possible", "Thanks to us both"),
     (_unknown, "We could not find one of the colleagues picked.", "Thanks to a ghost"),
     (_deactivated, "We could not find one of the colleagues picked.", "Thanks before you left"),
