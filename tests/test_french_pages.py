@@ -6,12 +6,12 @@ import re
 from datetime import date
 
 from flask_babel import gettext, ngettext
-from flask_babel import gettext as say
 
 from kudos.auth.models import Team, User
 from kudos.extensions import db
 from kudos.insights.models import FatigueSignal
 from kudos.insights.suggestions import phase_names
+from kudos.notifications.models import Notification
 from tests.conftest import login
 from tests.insights.test_insights import team_url, world  # noqa: F401  (the fixture)
 from tests.settings.test_settings import form as settings_form
@@ -88,14 +88,25 @@ def test_the_rhythm_page_elides_spaces_its_colons_and_writes_figures_the_french_
 
 def test_numbers_and_elisions_follow_the_readers_language(app):
     with app.test_request_context("/", headers={"Accept-Language": "fr"}):
-        assert say("%(took_part)s of %(of)s colleagues took part.", took_part=6571,
+        assert gettext("%(took_part)s of %(of)s colleagues took part.", took_part=6571,
                    of=10000) == "6\u202f571 collègues sur 10\u202f000 y ont participé."
-        assert say("Rhythm of %(team)s", team="Itineraries") == "Rythme d’Itineraries"
-        assert say("Rhythm of %(team)s", team="Écho") == "Rythme d’Écho"
-        assert say("Rhythm of %(team)s", team="Rocket") == "Rythme de Rocket"
-        assert say("Rhythm of %(team)s", team="Hollande") == "Rythme de Hollande"
+        assert gettext("Rhythm of %(team)s", team="Itineraries") == "Rythme d’Itineraries"
+        assert gettext("Rhythm of %(team)s", team="Écho") == "Rythme d’Écho"
+        assert gettext("Rhythm of %(team)s", team="Rocket") == "Rythme de Rocket"
+        assert gettext("Rhythm of %(team)s", team="Hollande") == "Rythme de Hollande"
         assert ngettext("%(num)s relay", "%(num)s relays", 6571) == "6\u202f571 relais"
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
-        assert say("%(took_part)s of %(of)s colleagues took part.", took_part=6571,
+        assert gettext("%(took_part)s of %(of)s colleagues took part.", took_part=6571,
                    of=10000) == "6,571 of 10,000 colleagues took part."
-        assert say("Rhythm of %(team)s", team="Itineraries") == "Rhythm of Itineraries"
+        assert gettext("Rhythm of %(team)s", team="Itineraries") == "Rhythm of Itineraries"
+
+
+def test_a_phase_change_notice_is_in_words_and_leads_to_the_team(app, world):  # noqa: F811
+    with app.app_context():
+        db.session.add(Notification(user_id=world.lead.id, kind="phase_changed",
+                                    team_id=world.rocket.id, dedupe_key="phase-test"))
+        db.session.commit()
+    page = text(in_french(app, world.lead).get("/notifications/"))
+    assert "Le rythme d’une équipe dont vous êtes responsable a changé." in page
+    assert f'href="{team_url(world.rocket)}"' in page
+    assert "phase_changed" not in page
