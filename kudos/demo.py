@@ -26,19 +26,21 @@ TEAMS = {
     "People & Finance": ("Anne Lefèvre", ["Victor Caron", "Alice Marchand", "Mehdi Rahmani"]),
 }
 ADMIN = ("Claire Rousseau", "admin")
-VALUES = [
-    ("Care for travellers", "Going the extra mile so a trip feels effortless."),
-    ("Team spirit", "Helping a colleague before being asked."),
-    ("Eco-responsibility", "Choices that lighten the footprint of our trips and our office."),
-    ("Bold ideas", "Trying something new, and sharing what we learned."),
-    ("Craft", "Work done carefully, down to the last detail."),
+VALUES = [  # (English name, French name, description)
+    ("Care for travellers", "Aux petits soins des voyageurs",
+     "Going the extra mile so a trip feels effortless."),
+    ("Team spirit", "Esprit d’équipe", "Helping a colleague before being asked."),
+    ("Eco-responsibility", "Écoresponsabilité",
+     "Choices that lighten the footprint of our trips and our office."),
+    ("Bold ideas", "Idées audacieuses", "Trying something new, and sharing what we learned."),
+    ("Craft", "Travail soigné", "Work done carefully, down to the last detail."),
 ]
 TOPICS = [
-    ("Company life", "News from the teams and the office."),
-    ("Our trips", "New itineraries, offers and destinations."),
-    ("Sustainability", "Lower-carbon travel and our commitments."),
-    ("Customers", "What travellers tell us, good and bad."),
-    ("Tech & tools", "The tools we build and use."),
+    ("Company life", "Vie de l’entreprise", "News from the teams and the office."),
+    ("Our trips", "Nos voyages", "New itineraries, offers and destinations."),
+    ("Sustainability", "Durabilité", "Lower-carbon travel and our commitments."),
+    ("Customers", "Clients", "What travellers tell us, good and bad."),
+    ("Tech & tools", "Tech et outils", "The tools we build and use."),
 ]
 
 
@@ -72,10 +74,10 @@ def seed(rng: random.Random | None = None) -> str:
         lead.led_teams.append(team)
         for member in members:
             person(member, team, "member", rng.randint(20, 380))
-    for name, description in VALUES:
-        db.session.add(Value(name=name, description=description))
-    for name, description in TOPICS:
-        db.session.add(Topic(name=name, description=description))
+    for name, name_fr, description in VALUES:
+        db.session.add(Value(name=name, name_fr=name_fr, description=description))
+    for name, name_fr, description in TOPICS:
+        db.session.add(Topic(name=name, name_fr=name_fr, description=description))
     db.session.commit()
     kudos_count = _history(rng, now)
     _news(rng, now)

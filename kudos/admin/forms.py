@@ -25,6 +25,10 @@ class PersonForm(FlaskForm):
 
 class EntryForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    # Values and topics only (a team's name is a proper name): see CatalogEntry.label.
+    name_fr = StringField(_l("Name in French"), validators=[Length(max=60)],
+                          description=_l("Shown to people who read Kudos in French. Left "
+                                         "empty, they see the name above."))
     description = TextAreaField(_l("Description"), validators=[Length(max=300)])
 
 

@@ -84,36 +84,60 @@ def reactivate(actor: User, person: User) -> None:
     db.session.commit()
 
 
-def save_entry(actor: User, kind: str, entry=None, *, name: str, description: str = ""):
-    """Create (entry None) or rename a team, value or topic; names are unique per kind."""
+def save_entry(actor: User, kind: str, entry=None, *, name: str, description: str = "",
+               name_fr: str | None = None):
+    """Create (entry None) or rename a team, value or topic; names are unique per kind.
+    Values and topics also have a French name (`name_fr`, optional: French readers see the
+    English one when it is empty), unique among the French names of their kind."""
     model = CATALOGS[kind]
-    name = " ".join((name or "").split())
+    name = _clean_name(name, "name")
+    has_french = hasattr(model, "name_fr")
+    name_fr = " ".join((name_fr or "").split()) if has_french else ""
+    if name_fr:
+        _clean_name(name_fr, "name_fr")
     description = (description or "").strip()
-    if not name:
-        raise Invalid("name", _("Please enter a name."))
-    if len(name) > 60:
-        raise Invalid("name", _("Please keep the name under 60 characters."))
-    refuse_invisible(name, "name")
     if len(description) > 300:
         raise Invalid("description", _("Please keep the description under 300 characters."))
-    # The exact name too: SQLite's lower() leaves non-ASCII letters ("Élan") as they are.
-    clash = db.session.scalar(
-        db.select(model).where(or_(model.name == name, func.lower(model.name) == name.lower()))
-        .limit(1)
-    )
+    clash = _same_name(model, model.name, name)
     if clash is not None and clash is not entry:
         raise Invalid("name", _("“%(name)s” already exists.", name=clash.name))
+    clash = _same_name(model, model.name_fr, name_fr) if name_fr else None
+    if clash is not None and clash is not entry:
+        raise Invalid("name_fr", _("“%(name)s” already exists.", name=clash.name_fr))
+    fields = {"name": name, "description": description}
+    # The audit names the French name only where there is or was one.
+    if has_french and (name_fr or (entry is not None and entry.name_fr)):
+        fields["name_fr"] = name_fr or None
     if entry is None:
-        entry = model(name=name, description=description)
+        entry = model(**fields)
         db.session.add(entry)
-        audit.record(actor, f"{kind}.created", entry, name=name)
+        audit.record(actor, f"{kind}.created", entry, **{k: v for k, v in fields.items()
+                                                         if k != "description"})
     else:
         audit.record(actor, f"{kind}.changed", entry,
-                     before={"name": entry.name, "description": entry.description},
-                     after={"name": name, "description": description})
-        entry.name, entry.description = name, description
+                     before={key: getattr(entry, key) for key in fields}, after=fields)
+        for key, value in fields.items():
+            setattr(entry, key, value)
     db.session.commit()
     return entry
+
+
+def _clean_name(name: str | None, field: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise Invalid(field, _("Please enter a name."))
+    if len(name) > 60:
+        raise Invalid(field, _("Please keep the name under 60 characters."))
+    refuse_invisible(name, field)
+    return name
+
+
+def _same_name(model, column, name: str):
+    """An entry of `model` whose `column` is `name`, whatever the case."""
+    # The exact name too: SQLite's lower() leaves non-ASCII letters ("Élan") as they are.
+    return db.session.scalar(
+        db.select(model).where(or_(column == name, func.lower(column) == name.lower())).limit(1)
+    )
 
 
 def set_archived(actor: User, kind: str, entry, archived: bool) -> None:

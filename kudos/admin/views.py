@@ -164,13 +164,20 @@ def reactivate(person_id: int):
     return redirect(url_for("admin.person", person_id=person.id), code=303)
 
 
+def _named(kind: str, form: EntryForm) -> EntryForm:
+    """Values and topics have a name in each language: say which one `name` is."""
+    if kind != "teams":
+        form.name.label.text = _("Name in English")
+    return form
+
+
 def _catalog_page(kind: str, form: EntryForm, status: int = 200):
     model = operations.CATALOGS[kind]
     entries = db.session.scalars(
         db.select(model).order_by(model.archived_at.is_not(None), model.name)
     ).all()
     return render_template("admin/catalog.html", kind=kind, title=TITLES[kind],
-                           help=HELP[kind], entries=entries, form=form), status
+                           help=HELP[kind], entries=entries, form=_named(kind, form)), status
 
 
 @bp.get(f"/{KINDS}")
@@ -186,7 +193,8 @@ def create_entry(kind: str):
     if form.validate():
         try:
             entry = operations.save_entry(current_user, kind, name=form.name.data,
-                                          description=form.description.data)
+                                          description=form.description.data,
+                                          name_fr=form.name_fr.data)
         except Invalid as error:
             apply_error(form, error)
         else:
@@ -203,7 +211,7 @@ def edit_entry(kind: str, entry_id: int):
     if form.validate_on_submit():
         try:
             operations.save_entry(current_user, kind, entry, name=form.name.data,
-                                  description=form.description.data)
+                                  description=form.description.data, name_fr=form.name_fr.data)
         except Invalid as error:
             apply_error(form, error)
         else:
@@ -211,7 +219,7 @@ def edit_entry(kind: str, entry_id: int):
             return redirect(url_for("admin.catalog", kind=kind), code=303)
     status = 422 if form.errors else 200
     return render_template("admin/entry.html", kind=kind, title=TITLES[kind], entry=entry,
-                           form=form), status
+                           form=_named(kind, form)), status
 
 
 @bp.post(f"/{KINDS}/<int:entry_id>/archive")

@@ -41,7 +41,7 @@ def _form(formdata=None, campaign: Campaign | None = None) -> CampaignForm:
         form.team_id.choices = [(t.id, t.name) for t in current_user.led_teams]
     values = db.session.scalars(select(Value).where(Value.archived_at.is_(None))
                                 .order_by(Value.name)).all()
-    form.value_ids.choices = [(v.id, v.name) for v in values]
+    form.value_ids.choices = [(v.id, v.label) for v in values]
     if campaign is not None and formdata is None:
         form.team_id.data = campaign.team_id or 0
         form.value_ids.data = [v.id for v in campaign.values]

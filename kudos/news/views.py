@@ -53,7 +53,7 @@ def _draft(form: NewsForm) -> operations.NewsDraft:
 
 def _news_form(formdata=None, obj=None) -> NewsForm:
     form = NewsForm(formdata=formdata, obj=obj)
-    form.topic_id.choices = [(0, _("No topic"))] + [(t.id, t.name) for t in _topics()]
+    form.topic_id.choices = [(0, _("No topic"))] + [(t.id, t.label) for t in _topics()]
     if obj is not None and formdata is None:
         form.topic_id.data = obj.topic_id or 0
     return form
@@ -101,7 +101,7 @@ def new():
         else:
             if item.status == "published":
                 flash(_("Published. Colleagues following “%(topic)s” see it first.",
-                        topic=item.topic.name if item.topic else _("no topic")), "success")
+                        topic=item.topic.label if item.topic else _("no topic")), "success")
                 return redirect(url_for("news.item", news_id=item.id), code=303)
             flash(_("Thank you! A lead or an admin will look at your proposal; you will be "
                     "told either way."), "success")
@@ -252,7 +252,7 @@ def mine():
 @access("lead")
 def watch_sources():
     form = SourceForm()
-    form.topic_id.choices = [(0, _("No topic"))] + [(t.id, t.name) for t in _topics()]
+    form.topic_id.choices = [(0, _("No topic"))] + [(t.id, t.label) for t in _topics()]
     if request.method == "POST" and form.validate():
         try:
             source = sources.add(current_user, form.url.data, form.topic_id.data or None)

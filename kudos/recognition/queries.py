@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, func, literal, null, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from kudos.admin.models import Value
+from kudos.admin.models import Value, in_reader_language
 from kudos.auth.models import Team, User
 from kudos.extensions import db
 from kudos.recognition.models import (
@@ -212,12 +212,13 @@ def load_cards(viewer: User, rows: list[Kudos]) -> list[Card]:
 def filter_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """The values and teams the wall can be filtered by, in one query."""
     rows = db.session.execute(
-        select(literal("v"), Value.id, Value.name).union_all(
-            select(literal("t"), Team.id, Team.name).where(Team.archived_at.is_(None))
+        select(literal("v"), Value.id, Value.name, Value.name_fr).union_all(
+            select(literal("t"), Team.id, Team.name, null()).where(Team.archived_at.is_(None))
         )
     ).all()
-    values = sorted(((i, n) for k, i, n in rows if k == "v"), key=lambda r: r[1].lower())
-    teams = sorted(((i, n) for k, i, n in rows if k == "t"), key=lambda r: r[1].lower())
+    values = sorted(((i, in_reader_language(n, fr)) for k, i, n, fr in rows if k == "v"),
+                    key=lambda r: r[1].lower())
+    teams = sorted(((i, n) for k, i, n, _fr in rows if k == "t"), key=lambda r: r[1].lower())
     return values, teams
 
 

@@ -30,7 +30,7 @@ def _value_choices():
     values = db.session.scalars(
         select(Value).where(Value.archived_at.is_(None)).order_by(Value.name)
     )
-    return [(0, _("No value"))] + [(v.id, v.name) for v in values]
+    return [(0, _("No value"))] + [(v.id, v.label) for v in values]
 
 
 def _kudos_or_404(kudos_id: int) -> Kudos:

@@ -1,5 +1,7 @@
 """Teams, company values and news topics: the lists admins curate for everyone."""
 
+import html
+
 import pytest
 
 from kudos.admin.models import Topic, Value
@@ -181,3 +183,59 @@ def test_catalog_changes_show_on_the_admin_overview(admin_client):
     page = admin_client.get("/admin/").get_data(as_text=True)
     assert "values.created" in page
     assert "Craft" in page
+
+
+# --- a name in each language (values and topics) ----------------------------------------------
+
+def read_in(client, language: str, path: str) -> str:
+    client.post("/language", data={"lang": language})
+    return html.unescape(client.get(path).get_data(as_text=True))
+
+
+def test_a_value_and_a_topic_read_in_the_readers_language(app, admin_client):
+    for kind in ("values", "topics"):
+        response = admin_client.post(f"/admin/{kind}", data={
+            "name": "Team spirit", "name_fr": "Esprit d’équipe", "description": ""})
+        assert response.status_code == 303
+    for path in ("/kudos/new", "/news/new", "/"):
+        assert "Esprit d’équipe" in read_in(admin_client, "fr", path)
+        page = read_in(admin_client, "en", path)
+        assert "Team spirit" in page and "Esprit d’équipe" not in page
+    with app.app_context():
+        value = db.session.scalar(db.select(Value))
+        assert (value.name, value.name_fr) == ("Team spirit", "Esprit d’équipe")
+
+
+@pytest.mark.parametrize("kind", ["values", "topics"])
+def test_without_a_french_name_french_readers_see_the_english_one(admin_client, kind):
+    add(admin_client, kind, "Bold ideas")
+    path = "/kudos/new" if kind == "values" else "/news/new"
+    assert "Bold ideas" in read_in(admin_client, "fr", path)
+    form = html.unescape(admin_client.get(f"/admin/{kind}").get_data(as_text=True))
+    assert 'name="name_fr"' in form and "Nom en anglais" in form
+
+
+@pytest.mark.parametrize("kind", ["values", "topics"])
+def test_a_french_name_taken_by_another_entry_is_refused(app, admin_client, kind):
+    admin_client.post(f"/admin/{kind}", data={"name": "Craft", "name_fr": "Travail soigné"})
+    response = admin_client.post(f"/admin/{kind}", data={"name": "Care",
+                                                         "name_fr": "travail soigné"})
+    assert response.status_code == 422
+    assert "“Travail soigné” already exists." in html.unescape(response.get_data(as_text=True))
+    assert [name for name, _d, _a in entries(app, kind)] == ["Craft"]
+
+
+def test_a_french_name_is_renamed_and_audited(app, admin_client):
+    admin_client.post("/admin/values", data={"name": "Craft"})
+    craft = entry_id(app, "values", "Craft")
+    response = admin_client.post(f"/admin/values/{craft}", data={
+        "name": "Craft", "name_fr": "Travail soigné", "description": ""})
+    assert response.status_code == 303
+    assert audit_rows(app)[-1][3] == {
+        "before": {"name": "Craft", "description": "", "name_fr": None},
+        "after": {"name": "Craft", "description": "", "name_fr": "Travail soigné"}}
+
+
+def test_a_team_has_one_name(admin_client):
+    form = admin_client.get("/admin/teams").get_data(as_text=True)
+    assert 'name="name_fr"' not in form and "Name in English" not in form
