@@ -8,7 +8,7 @@ SQLite's planner reads `sqlite_stat1`, which only its own ANALYZE fills.
 
 from sqlalchemy import text
 
-from kudos.extensions import db
+from kudos.extensions import db, is_postgresql
 
 
 def analyze(*tables: str) -> None:
@@ -17,7 +17,7 @@ def analyze(*tables: str) -> None:
         if not table.replace("_", "").isalnum():
             raise ValueError(f"not a table name: {table!r}")
     with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
+        if is_postgresql(connection):
             connection.execute(text(f"ANALYZE {', '.join(tables)}"))
         else:
             for table in tables:

@@ -148,13 +148,13 @@ def seed_demo(if_empty: bool) -> None:
 @click.argument("names", nargs=-1)
 @click.option("--all", "run_all", is_flag=True, help="Every periodic job, in schedule order.")
 def run_periodic_command(names: tuple[str, ...], run_all: bool) -> None:
-    """Run periodic jobs here and now, by their names in workers/schedule.py. For an
+    """Run periodic jobs here and now, by their names in kudos/schedule.py. For an
     installation without Redis (no scheduler process): call it from cron, as
     docs/operations.md shows. With Redis, the scheduler runs them."""
     from kudos.jobs import run_periodic
-    from workers.schedule import PERIODIC  # the one list of periodic jobs
+    from kudos.schedule import periodic  # the one list of periodic jobs
 
-    known = {name: path for name, path, _when in PERIODIC}
+    known = {name: path for name, path, _when in periodic()}
     unknown = [name for name in names if name not in known]
     if unknown or not (names or run_all):
         problem = f"Unknown job: {', '.join(unknown)}. " if unknown else "Name a job or --all. "

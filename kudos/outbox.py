@@ -51,7 +51,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.utils import import_string
 
-from kudos.extensions import db
+from kudos.extensions import db, is_postgresql
 from kudos.jobs import job_path, redis_connection, run
 from kudos.sqltypes import UTCDateTime, utcnow
 
@@ -172,7 +172,7 @@ def _claim(limit: int, skip: set[int] | None = None) -> tuple[str, list[OutboxEv
     )
     if skip:
         candidates = candidates.where(OutboxEvent.id.not_in(skip))
-    if db.engine.dialect.name == "postgresql":
+    if is_postgresql(db.engine):
         candidates = candidates.with_for_update(skip_locked=True)
     ids = db.session.scalars(
         update(OutboxEvent)

@@ -46,3 +46,17 @@ def test_app_refuses_to_start_without_secret_key_outside_debug(monkeypatch):
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_every_periodic_job_is_a_function_its_queued_path_finds_again():
+    """The schedule names functions: a queued job's `module:function` must lead back to the
+    very function listed, and every name is unique."""
+    import importlib
+
+    from kudos.schedule import PERIODIC, path_of, periodic
+
+    for _name, job, _timing in PERIODIC:
+        module, _sep, attribute = path_of(job).partition(":")
+        assert getattr(importlib.import_module(module), attribute) is job
+    names = [name for name, _path, _timing in periodic()]
+    assert len(names) == len(set(names)) == len(PERIODIC)

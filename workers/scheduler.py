@@ -1,6 +1,6 @@
 """The scheduler: `python -m workers.scheduler` (one process for the whole installation).
 
-It only enqueues the periodic jobs of `workers.schedule` on time; workers run them. It stops
+It only enqueues the periodic jobs of `kudos.schedule` on time; workers run them. It stops
 on SIGTERM. When Redis goes away it waits for it and starts again, instead of exiting.
 """
 
@@ -13,13 +13,13 @@ from rq.cron import CronScheduler
 
 from kudos import create_app
 from kudos.jobs import run_periodic
-from workers.schedule import PERIODIC
+from kudos.schedule import periodic
 from workers.worker import wait_for_redis
 
 
 def build(app, connection: Redis) -> CronScheduler:
     scheduler = CronScheduler(connection=connection, name="kudos")
-    for name, path, timing in PERIODIC:
+    for name, path, timing in periodic():
         scheduler.register(run_periodic, app.config["RQ_QUEUE"], args=(name, path),
                            job_timeout=app.config["JOB_TIMEOUT"], name=name, **timing)
     return scheduler

@@ -15,7 +15,7 @@ from kudos.campaigns.models import Campaign
 from kudos.domain import fatigue
 from kudos.domain.calendar import WorkingCalendar
 from kudos.domain.rules import Rules
-from kudos.extensions import db
+from kudos.extensions import db, is_postgresql
 from kudos.insights.gate import nudge
 from kudos.insights.models import Backoff, FatigueSignal
 from kudos.news.models import Relay
@@ -230,7 +230,7 @@ def _insert_signals(rows: list[dict]) -> None:
     COPY (10,000 rows in a fraction of the time an executemany of as many INSERTs takes,
     which was an eighth of a full scan); other databases through one executemany."""
     connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
+    if not is_postgresql(connection):
         connection.execute(insert(FatigueSignal.__table__), rows)
         return
     dumps = json.dumps

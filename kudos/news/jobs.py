@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 
-from kudos.extensions import db
+from kudos.extensions import db, is_postgresql
 from kudos.jobs import redis_connection
 from kudos.news.feeds import FeedError, fetch
 from kudos.news.models import NewsItem, Relay, RelayClickDay, WatchSource
@@ -139,7 +139,7 @@ def _add_all(per_day: dict[tuple[int, date], int]) -> None:
     per_relay: dict[int, int] = {}
     for relay_id, day in keys:
         per_relay[relay_id] = per_relay.get(relay_id, 0) + per_day[relay_id, day]
-    if db.session.get_bind().dialect.name == "postgresql":
+    if is_postgresql():
         db.session.execute(ADD_TO_RELAYS, {"relays": list(per_relay),
                                            "counts": list(per_relay.values())})
         db.session.execute(ADD_TO_DAYS, {"relays": [r for r, _d in keys],

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from redis.exceptions import RedisError
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -209,7 +210,7 @@ def follow(token: str, ip: str, user_agent: str) -> str | None:
             cached = redis.register_script(_FOLLOW)(
                 keys=[_link_key(token)],
                 args=[day.isoformat(), visitor, VISIT_SECONDS, VISIT_KEY, CLICK_KEY])
-        except Exception:  # noqa: BLE001 (a click is never worth a failed redirect)
+        except RedisError:  # a click is never worth a failed redirect
             current_app.logger.warning("Redis unavailable: a click was not counted")
             link = _lookup(token)
             return None if link is None else _location(link)
@@ -221,7 +222,7 @@ def follow(token: str, ip: str, user_agent: str) -> str | None:
     if redis is not None:
         try:
             redis.set(_link_key(token), link.cached(), ex=LINK_SECONDS)
-        except Exception:  # noqa: BLE001 (a cache is never worth a failed redirect)
+        except RedisError:  # a cache is never worth a failed redirect
             current_app.logger.warning("Redis unavailable: a tracked link was not cached")
     count_click(link.relay_id, ip, user_agent)
     return _location(link)
@@ -238,7 +239,7 @@ def forget_links(news_id: int) -> None:
     try:
         for start in range(0, len(keys), 1000):
             redis.delete(*keys[start:start + 1000])
-    except Exception:  # noqa: BLE001 (the cached answers expire within LINK_SECONDS)
+    except RedisError:  # the cached answers expire within LINK_SECONDS
         current_app.logger.warning("Redis unavailable: tracked links were not forgotten")
 
 
@@ -346,7 +347,7 @@ def count_click(relay_id: int, ip: str, user_agent: str) -> bool:
                 keys=[f"{VISIT_KEY}{relay_id}:{day}:{visitor}",
                       f"{CLICK_KEY}{relay_id}:{day.isoformat()}"],
                 args=[VISIT_SECONDS]))
-        except Exception:  # noqa: BLE001 (a click is never worth a failed redirect)
+        except RedisError:  # a click is never worth a failed redirect
             current_app.logger.warning("Redis unavailable: a click was not counted")
             return False
     db.session.add(RelayVisit(relay_id=relay_id, day=day, visitor=visitor))

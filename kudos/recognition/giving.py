@@ -44,7 +44,7 @@ from kudos import outbox
 from kudos.admin.models import Value
 from kudos.auth.models import User
 from kudos.domain.cooldowns import PastGift
-from kudos.extensions import db
+from kudos.extensions import db, is_postgresql
 from kudos.jobs import job_path
 from kudos.recognition import jobs
 from kudos.recognition.models import Kudos, KudosAudience, KudosRecipient
@@ -170,7 +170,7 @@ def write(giver_id: int, seen: datetime | None, now: datetime, fields: dict[str,
     `seen`. Returns the kudos' id, or None when a concurrent gift came first. The caller
     commits."""
     row = {**fields, "created_at": now}
-    if db.session.get_bind().dialect.name == "postgresql":
+    if is_postgresql():
         return _write_at_once(giver_id, seen, now, row, approvals, teams)
     return _write_in_turn(giver_id, seen, now, row, approvals, teams)
 

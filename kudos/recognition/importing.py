@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kudos.admin.models import Value
 from kudos.auth.models import User
 from kudos.bulk import analyze
-from kudos.extensions import db
+from kudos.extensions import db, is_postgresql
 from kudos.recognition.models import Kudos, KudosRecipient
 
 HEADER = ["created_at", "giver_email", "recipient_emails", "message", "value"]
@@ -227,7 +227,7 @@ def load(path: Path, progress=None) -> int:
 
 def _flush(batch: list[Row]) -> int:
     with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
+        if is_postgresql(connection):
             inserted = connection.execute(KUDOS_FROM_ARRAYS, {
                 "givers": [r.giver_id for r in batch], "messages": [r.message for r in batch],
                 "values": [r.value_id for r in batch], "keys": [r.key for r in batch],
@@ -249,7 +249,7 @@ def _flush(batch: list[Row]) -> int:
             if r.key in ids and r.key not in linked:
                 linked.add(r.key)
                 links += [(ids[r.key], uid) for uid in r.recipient_ids]
-        if links and connection.dialect.name == "postgresql":
+        if links and is_postgresql(connection):
             connection.execute(RECIPIENTS_FROM_ARRAYS, {"kudos": [k for k, _u in links],
                                                         "users": [u for _k, u in links]})
         elif links:

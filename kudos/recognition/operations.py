@@ -183,9 +183,11 @@ class Given:
         return db.session.get(Kudos, self.id)
 
 
-# How far back `give` reads the giver's gifts: the pair window of the rules this process
-# read last (a wider window set by an admin since is read again, once).
-_window_days = Rules().pair_window_days
+class _PairWindow:
+    """How far back `give` reads the giver's gifts: the pair window of the rules this
+    process read last (a wider window set by an admin since is read again, once)."""
+
+    days = Rules().pair_window_days
 
 
 def give(giver: User, draft: Draft, *, now: datetime | None = None,
@@ -200,7 +202,6 @@ def give(giver: User, draft: Draft, *, now: datetime | None = None,
     (see `giving`); if somebody did, the giver's row is locked and the decision taken again,
     so concurrent submissions cannot slip past a cap.
     """
-    global _window_days
     fields = _validate(giver, draft)
     ids = fields.pop("recipient_ids")
     key = (draft.idempotency_key or "").strip()[:64] or uuid.uuid4().hex
@@ -209,11 +210,11 @@ def give(giver: User, draft: Draft, *, now: datetime | None = None,
         if locked:
             db.session.rollback()
             giving.lock(giver.id, now)
-        window = _window_days
+        window = _PairWindow.days
         state = giving.read(giver.id, ids, fields["value_id"],
                             now - timedelta(days=max(window, 2)), key)
         rules = rules_from(state.rules)
-        _window_days = rules.pair_window_days
+        _PairWindow.days = rules.pair_window_days
         if rules.pair_window_days > window:
             state = giving.read(giver.id, ids, fields["value_id"],
                                 now - timedelta(days=max(rules.pair_window_days, 2)), key)

@@ -11,7 +11,7 @@ from sqlalchemy import event, func, select, text, update
 
 from kudos.admin.models import Value
 from kudos.auth.models import User
-from kudos.extensions import db
+from kudos.extensions import db, is_postgresql
 from kudos.recognition import operations
 from kudos.recognition.models import Comment, Kudos, KudosRecipient, Reaction
 from kudos.sqltypes import utcnow
@@ -146,7 +146,7 @@ def midday_zone(app, user) -> str:
 def forget_planner_statistics(app, *tables: str) -> None:
     """Make the planner statistics of `tables` say "empty" (as before a bulk load)."""
     with app.app_context(), db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
+        if is_postgresql(connection):
             connection.execute(text(f"ANALYZE {', '.join(tables)}"))  # the tables are empty
             return
         connection.execute(text("ANALYZE sqlite_schema"))  # makes sure sqlite_stat1 exists
@@ -157,7 +157,7 @@ def forget_planner_statistics(app, *tables: str) -> None:
 def planner_rows(app, table: str) -> int:
     """How many rows the database's planner believes `table` has (0 when it knows nothing)."""
     with app.app_context(), db.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
+        if is_postgresql(connection):
             found = connection.scalar(text("SELECT reltuples FROM pg_class WHERE relname = :t"),
                                       {"t": table})
             return max(int(found or 0), 0)

@@ -392,7 +392,7 @@ def test_a_pair_window_widened_by_an_admin_counts_the_older_kudos(
     now = utcnow()
     for days in (12, 11, 10):  # outside a week, inside a fortnight
         give(app, member, hugo, now=now - timedelta(days=days))
-    monkeypatch.setattr(operations, "_window_days", 7)  # as in a process that saw the old rules
+    monkeypatch.setattr(operations._PairWindow, "days", 7)  # as in a process that saw the old rules
     response = member_client.post("/kudos", data=form(hugo, message="Once more, thank you"))
     assert response.status_code == 429
     assert "You've thanked Hugo Martin 3 times" in page_text(response)
