@@ -178,6 +178,23 @@ def wall_page(viewer: User, filters: Filters, before: tuple[datetime, int] | Non
     return load_cards(viewer, rows), next_position
 
 
+def newer_than(viewer: User, filters: Filters, after: tuple[datetime, int],
+               limit: int = PAGE_SIZE) -> list[Kudos]:
+    """The newest kudos (at most `limit`) that come after `after` in the wall's order, newest
+    first: the keyset of `wall_page`, read the other way."""
+    at, last_id = after
+    query = (
+        wall_query(viewer, filters)
+        .where(Kudos.created_at >= at,
+               or_(Kudos.created_at > at, and_(Kudos.created_at == at, Kudos.id > last_id)))
+        .options(joinedload(Kudos.giver), joinedload(Kudos.value),
+                 selectinload(Kudos.recipients).joinedload(KudosRecipient.user))
+        .order_by(Kudos.created_at.desc(), Kudos.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query).unique())
+
+
 def load_cards(viewer: User, rows: list[Kudos]) -> list[Card]:
     cards = {k.id: Card(k) for k in rows}
     if not cards:

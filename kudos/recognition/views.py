@@ -1,5 +1,6 @@
 """The wall, giving, and everything one does with a kudos."""
 
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -53,12 +54,14 @@ def _filters() -> queries.Filters:
     )
 
 
-def _position():
-    raw = request.args.get("before", "")
+def _position(name: str = "before"):
+    """A position in the wall's order, `<created_at>_<id>` (as the wall's links write it), or
+    None when absent or unreadable."""
+    raw = request.args.get(name, "")
     at, _sep, last_id = raw.partition("_")
     try:
         return datetime.fromisoformat(at).astimezone(UTC), int(last_id)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -90,12 +93,17 @@ def wall():
 @bp.get("/wall/newer")
 @access("user")
 def newer():
-    """Kudos newer than the top of the wall, for the poll that brings them in."""
-    after = request.args.get("after", type=int) or 0
-    rows = db.session.scalars(
-        queries.wall_query(current_user, _filters()).where(Kudos.id > after)
-        .order_by(Kudos.created_at.desc(), Kudos.id.desc()).limit(20)
-    ).all()
+    """Kudos newer than the top of the wall, in the wall's own order (`created_at`, then id),
+    for the poll that brings them in. Ids say nothing about dates: imported history and
+    backdated kudos have ids above newer ones."""
+    after = _position("after")
+    if after is None and re.fullmatch(r"[0-9]{1,9}", request.args.get("after", "")):
+        # A tab opened before positions were dates asks with the top card's id.
+        top = db.session.get(Kudos, int(request.args["after"]))
+        after = (top.created_at, top.id) if top else None
+    if after is None:
+        abort(400)
+    rows = queries.newer_than(current_user, _filters(), after)
     if not rows:
         return "", 204
     cards = queries.load_cards(current_user, rows)

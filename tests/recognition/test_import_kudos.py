@@ -1,5 +1,7 @@
 """`flask import-kudos FILE.csv`: history from another tool, all rows or none, re-runnable."""
 
+import html
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -164,3 +166,29 @@ def test_the_import_leaves_fresh_planner_statistics(app, flask_cli, people, tmp_
     assert flask_cli("import-kudos", write(tmp_path, rows)).exit_code == 0
     assert planner_rows(app, "kudos") == 7
     assert planner_rows(app, "kudos_recipients") == 14
+
+
+def test_imported_history_never_comes_up_as_new_on_an_open_wall(app, flask_cli, people, make,
+                                                                tmp_path):
+    """The import writes history in any order, with ids above today's kudos: a wall open
+    before the import keeps polling, and only a kudos given afterwards comes up as new."""
+    from tests.recognition.helpers import client_for, insert_kudos
+
+    reader = make.user("Dana Reader", email="dana@example.com")
+    today = insert_kudos(app, people["awa"], [people["bruno"]], message="Given today")
+    client = client_for(app, reader)
+    wall = client.get("/").get_data(as_text=True)
+    poll = html.unescape(re.search(r'id="newer-poll"[^>]*hx-get="([^"]+)"', wall).group(1))
+
+    result = flask_cli("import-kudos", write(tmp_path, GOOD))
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.min(Kudos.id)).where(Kudos.id != today)) > today
+    htmx = {"HX-Request": "true"}
+    assert client.get(poll, headers=htmx).status_code == 204
+    assert client.get(poll, headers=htmx).status_code == 204
+
+    fresh = insert_kudos(app, people["chen"], [people["awa"]], message="Just now")
+    answer = client.get(poll, headers=htmx).get_data(as_text=True)
+    assert re.findall(r'id="kudos-(\d+)"', answer) == [str(fresh)]
+    assert "Merci" not in answer and "release" not in answer

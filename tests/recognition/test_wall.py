@@ -311,30 +311,71 @@ def test_a_page_position_that_makes_no_sense_shows_the_first_page(member_client,
     assert card_ids(response) == [kudos_id]
 
 
+def poll_url(response) -> str:
+    """The address the wall (or a poll's answer) polls next."""
+    match = re.search(r'id="newer-poll"[^>]*hx-get="([^"]+)"', response.get_data(as_text=True))
+    return html.unescape(match.group(1))
+
+
 def test_newer_brings_only_what_came_after(app, member_client, people):
     first = insert_kudos(app, people["hugo"], [people["lea"]], message="The first")
     wall = member_client.get("/")
-    assert re.search(rf'hx-get="/wall/newer\?[^"]*after={first}\b', wall.get_data(as_text=True))
-    assert member_client.get(f"/wall/newer?after={first}", headers=HTMX).status_code == 204
+    poll = poll_url(wall)
+    assert member_client.get(poll, headers=HTMX).status_code == 204
 
     second = insert_kudos(app, people["lea"], [people["zoe"]], message="The second")
     insert_kudos(app, people["lea"], [people["zoe"]], message="Only for them",
                  visibility="recipients")
-    response = member_client.get(f"/wall/newer?after={first}", headers=HTMX)
+    response = member_client.get(poll, headers=HTMX)
     assert response.status_code == 200
     assert card_ids(response) == [second]
     body = response.get_data(as_text=True)
     assert "The second" in body and "The first" not in body and "Only for them" not in body
     # The poll moves on: the next one asks for what is newer than the second.
-    assert f"after={second}" in html.unescape(body)
+    assert f"_{second}&" in poll_url(response) and first != second
     assert 'hx-swap-oob="true"' in body
+    assert member_client.get(poll_url(response), headers=HTMX).status_code == 204
+
+
+def test_newer_follows_the_walls_order_not_the_ids(app, member_client, people):
+    """History that arrives out of order (an import, a backdated kudos) has ids above newer
+    kudos: the poll must not bring it to the top as new, again and again."""
+    now = utcnow()
+    top = insert_kudos(app, people["hugo"], [people["lea"]], message="Yesterday's",
+                       created_at=now - timedelta(days=1))
+    old = [insert_kudos(app, people["lea"], [people["zoe"]], message=f"From last year {i}",
+                        created_at=now - timedelta(days=365 + i)) for i in range(3)]
+    assert min(old) > top  # ids out of date order
+    wall = member_client.get("/")
+    assert card_ids(wall)[:1] == [top]
+    poll = poll_url(wall)
+    for _ in range(2):
+        assert member_client.get(poll, headers=HTMX).status_code == 204
+
+    backdated = insert_kudos(app, people["zoe"], [people["hugo"]], message="Backdated",
+                             created_at=now - timedelta(days=2))
+    fresh = insert_kudos(app, people["zoe"], [people["hugo"]], message="Truly new")
+    response = member_client.get(poll, headers=HTMX)
+    assert card_ids(response) == [fresh]
+    body = response.get_data(as_text=True)
+    assert "Backdated" not in body and "From last year" not in body
+    assert member_client.get(poll_url(response), headers=HTMX).status_code == 204
+    assert backdated in card_ids(member_client.get("/"))  # it is on the wall, in its place
+
+
+def test_newer_with_a_position_that_makes_no_sense_is_refused(member_client, people):
+    response = member_client.get("/wall/newer?after=soon_or_so", headers=HTMX)
+    assert response.status_code == 400
 
 
 def test_newer_keeps_the_walls_filter(app, member, member_client, people):
     first = insert_kudos(app, people["hugo"], [member], message="For me, first")
+    wall = member_client.get("/?scope=received")
     insert_kudos(app, people["lea"], [people["zoe"]], message="Not for me")
     mine = insert_kudos(app, people["zoe"], [member], message="For me, again")
-    response = member_client.get(f"/wall/newer?after={first}&scope=received", headers=HTMX)
+    poll = poll_url(wall)
+    assert "scope=received" in poll and card_ids(wall) == [first]
+    response = member_client.get(poll, headers=HTMX)
     assert card_ids(response) == [mine]
 
 
