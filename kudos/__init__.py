@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from kudos import errors, security, web
+from kudos import errors, polls, security, web
 from kudos.config import Defaults, from_environment, normalise, startup_warnings
 from kudos.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
@@ -50,4 +50,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     web.init_app(app)
+    polls.init_app(app)
     return app

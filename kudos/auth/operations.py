@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
 
-from kudos import audit
+from kudos import audit, polls
 from kudos.auth.models import (
     ROLES,
     ApiToken,
@@ -106,16 +106,20 @@ def user_for_session(token: str) -> User | None:
     if not user.is_active:
         return None
     user.session_token = token
+    user.session_expires_at = expires_at
     return user
 
 
 def end_session(token: str | None) -> None:
     if token:
-        db.session.execute(
+        polls.touch(db.session)
+        ended = db.session.execute(
             update(UserSession)
             .where(UserSession.token_hash == digest(token), UserSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        )
+            .values(revoked_at=utcnow()).returning(UserSession.user_id)
+        ).scalars().all()
+        # The session's polls stop being answered without it (see kudos.polls).
+        polls.touch(db.session, *(f"user:{user_id}" for user_id in ended))
         db.session.commit()
 
 
@@ -126,6 +130,7 @@ def end_all_sessions(user: User, *, keep: str | None = None, commit: bool = True
     )
     if keep:
         query = query.where(UserSession.token_hash != digest(keep))
+    polls.touch(db.session, f"user:{user.id}")
     db.session.execute(query.values(revoked_at=utcnow()))
     if commit:
         db.session.commit()

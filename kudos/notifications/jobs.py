@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kudos import outbox
+from kudos import outbox, polls
 from kudos.auth.models import User, active_users
 from kudos.domain.delivery import AdaptiveRule, Rhythm, digest_due, should_gather
 from kudos.extensions import db
@@ -86,6 +86,7 @@ def send_digest(user_id: int, period: str) -> str:
         db.session.commit()
         raise
     now = utcnow()
+    polls.touch(db.session)  # being emailed changes nothing the bell shows
     db.session.execute(update(Notification).where(Notification.id.in_([n.id for n in items]))
                        .values(emailed_at=now))
     run.status, run.items = "sent", len(items)

@@ -5,6 +5,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from kudos import polls
 from kudos.auth.models import User
 from kudos.extensions import db
 from kudos.notifications.models import RECOGNITION, Notification
@@ -74,6 +75,7 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
     )
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
+    polls.touch(db.session, f"user:{user.id}")
     changed = db.session.execute(query.values(read_at=utcnow())).rowcount
     db.session.commit()
     return changed

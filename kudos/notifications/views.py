@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from kudos import polls
 from kudos.extensions import csrf, db, htmx
 from kudos.notifications import operations
 from kudos.notifications.models import Notification
@@ -27,8 +28,11 @@ def index():
 @bp.get("/bell")
 @access("user")
 def bell():
-    """The bell with its unread count; the page polls it (htmx) while the tab is visible."""
-    return render_template("notifications/_bell.html", unread=operations.unread_count(current_user))
+    """The bell with its unread count; the page polls it (htmx) while the tab is visible.
+    A poll whose validator still holds was answered 204 before this view (kudos.polls)."""
+    poll = polls.validator("bell", current_user)
+    return render_template("notifications/_bell.html", poll=poll,
+                           unread=operations.unread_count(current_user))
 
 
 @bp.post("/read")
@@ -38,6 +42,7 @@ def read():
     operations.mark_read(current_user, notification_id)
     if htmx:
         return render_template("notifications/_bell.html",
+                               poll=polls.validator("bell", current_user),
                                unread=operations.unread_count(current_user))
     return redirect(url_for("notifications.index"), code=303)
 

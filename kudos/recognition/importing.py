@@ -21,6 +21,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
+from kudos import polls
 from kudos.admin.models import Value
 from kudos.auth.models import User
 from kudos.bulk import analyze
@@ -222,6 +223,7 @@ def load(path: Path, progress=None) -> int:
     finally:
         if added:
             analyze("kudos", "kudos_recipients")
+            polls.bump(["all"])  # history in any order: every open wall reads again
     return added
 
 

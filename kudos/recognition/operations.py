@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kudos import audit, outbox
+from kudos import audit, outbox, polls
 from kudos.admin.models import Value
 from kudos.auth.models import User
 from kudos.campaigns.operations import check_taggable
@@ -209,6 +209,7 @@ def give(giver: User, draft: Draft, *, now: datetime | None = None,
     for locked in (False, True):
         if locked:
             db.session.rollback()
+            polls.touch(db.session)  # the lock's UPDATE is accounted for below
             giving.lock(giver.id, now)
         window = _PairWindow.days
         state = giving.read(giver.id, ids, fields["value_id"],
@@ -237,6 +238,10 @@ def give(giver: User, draft: Draft, *, now: datetime | None = None,
                       giver_day=giving_day(now, zone))
         teams = ({t for t in [giver.team_id, *(p.team_id for p in recipients)] if t}
                  if fields["visibility"] == "team" else set())
+        # Who sees it, for the polls of open walls (its rows are written as plain SQL).
+        polls.touch(db.session, f"user:{giver.id}", *(f"user:{p.id}" for p in recipients),
+                    *(["company"] if fields["visibility"] == "company" else []),
+                    *(f"team:{t}" for t in teams))
         kudos_id = giving.write(
             giver.id, state.last_gave_at, now, fields,
             {p.id: None if p.approve_kudos else True for p in recipients}, teams)

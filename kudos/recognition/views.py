@@ -10,6 +10,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
+from kudos import polls
 from kudos.admin.models import Value
 from kudos.admin.operations import setup_checklist
 from kudos.auth.models import Team, User, active_users, matching
@@ -66,6 +67,9 @@ def _position(name: str = "before"):
 
 
 def wall_context(filters: queries.Filters) -> dict:
+    # Signed before the page is read: whatever is given after shows on the next poll.
+    polled = not request.args.get("before") and not (htmx and not htmx.boosted)
+    poll = polls.validator("wall", current_user) if polled else None
     cards, next_position = queries.wall_page(current_user, filters, _position())
     next_url = None
     if next_position:
@@ -74,7 +78,7 @@ def wall_context(filters: queries.Filters) -> dict:
         next_url = url_for("recognition.wall", **args)
     values, teams = queries.filter_choices()
     return {"cards": cards, "next_url": next_url, "filters": filters, "values": values,
-            "teams": teams, "comment_form": CommentForm(formdata=None)}
+            "teams": teams, "comment_form": CommentForm(formdata=None), "poll": poll}
 
 
 @bp.get("/")
@@ -103,11 +107,16 @@ def newer():
         after = (top.created_at, top.id) if top else None
     if after is None:
         abort(400)
+    # A poll whose validator still held was answered before this view (kudos.polls).
+    poll = polls.validator("wall", current_user)
     rows = queries.newer_than(current_user, _filters(), after)
-    if not rows:
+    if not rows and (poll is None or poll == request.args.get("v")):
         return "", 204
+    # Nothing new but a stale validator: only the poll element, signed afresh, so that the
+    # next polls are answered without the database again.
     cards = queries.load_cards(current_user, rows)
-    return render_template("recognition/_new_cards.html", cards=cards,
+    return render_template("recognition/_new_cards.html", cards=cards, poll=poll,
+                           after=request.args["after"],
                            comment_form=CommentForm(formdata=None), filters=_filters())
 
 
