@@ -72,10 +72,10 @@ def gunicorn(app: str, pythonpath: Path, env: dict[str, str]):
             if server.poll() is not None:
                 raise RuntimeError(f"gunicorn ({app}) exited with {server.returncode}")
             try:
-                requests.get(base + "/", timeout=5)
+                requests.get(base + "/", timeout=60)  # a loaded machine boots workers slowly
                 break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+            except requests.RequestException:
+                time.sleep(0.2)
         yield base, server.pid
     finally:
         server.terminate()
