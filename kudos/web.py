@@ -21,7 +21,7 @@ from kudos.api import (  # noqa: F401  (their routes join the API blueprint)
 from kudos.api.views import bp as api_bp
 from kudos.auth.operations import user_for_session
 from kudos.auth.views import bp as auth_bp
-from kudos.calendar import models as calendar_models  # noqa: F401  (its tables)
+from kudos.calendar.views import bp as calendar_bp
 from kudos.campaigns.views import bp as campaigns_bp
 from kudos.charter import privacy as charter_privacy  # noqa: F401  (export and erasure)
 from kudos.charter.views import bp as charter_bp
@@ -121,7 +121,7 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RowId  # before the routes are added
     for blueprint in (auth_bp, home_bp, recognition_bp, news_bp, campaigns_bp, insights_bp,
                       notifications_bp, settings_bp, teams_bp, admin_bp, charter_bp, welcome_bp,
-                      api_bp):
+                      calendar_bp, api_bp):
         app.register_blueprint(blueprint)
     login_manager.user_loader(user_for_session)
     login_manager.login_view = "auth.login"

@@ -6,16 +6,23 @@ Nothing is cached across requests: each call reads the database (one row and the
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from kudos import audit
 from kudos.auth.models import User
 from kudos.calendar.models import COMPANY_ROW, Closure, CompanyCalendar
-from kudos.domain.calendar import MAX_CLOSURE_DAYS, WorkingCalendar, is_supported
+from kudos.domain.calendar import (
+    MAX_CLOSURE_DAYS,
+    WorkingCalendar,
+    is_supported,
+    supported_countries,
+)
 from kudos.domain.errors import Invalid, NotFound
 from kudos.extensions import db
 from kudos.sqltypes import utcnow
@@ -150,3 +157,20 @@ def set_person_country(user: User, country: str | None) -> None:
     """A person's own country, for their public holidays; empty: the company's. The caller
     commits (it is part of saving their settings)."""
     user.country = check_country(country) if country else None
+
+
+def country_name(code: str) -> str:
+    """A country's name in the reader's language (its code when Babel has no name)."""
+    return get_locale().territories.get(code, code)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(code, name) of every country whose public holidays we know, by name in the reader's
+    language (accents aside, so that "Égypte" sits among the E)."""
+    names = get_locale().territories
+
+    def key(choice: tuple[str, str]) -> str:
+        plain = unicodedata.normalize("NFKD", choice[1])
+        return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+
+    return sorted(((code, names.get(code, code)) for code in supported_countries()), key=key)

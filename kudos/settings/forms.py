@@ -58,6 +58,9 @@ class RhythmForm(FlaskForm):
 class ProfileForm(RhythmForm):
     name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
     approve_kudos = BooleanField(_l("Let me approve kudos about me before they go on the wall"))
+    # Checked by the operation against the countries whose holidays are known.
+    country = SelectField(_l("Country of my public holidays"), validate_choice=False,
+                          description=_l("Nobody nudges you on these days."))
     relay_weekly_budget = IntegerField(
         _l("My weekly relay budget (optional)"), validators=[Optional(), NumberRange(1, 50)],
         description=_l("A gentle reminder when you reach it; never a target."))

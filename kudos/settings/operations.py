@@ -9,6 +9,7 @@ from kudos import audit
 from kudos.auth.models import ApiToken, Invitation, User, UserSession
 from kudos.auth.operations import clean_name, end_all_sessions
 from kudos.auth.passwords import check_password
+from kudos.calendar.operations import set_person_country
 from kudos.domain.errors import Invalid
 from kudos.extensions import db
 from kudos.signals import account_erased, collect_export
@@ -32,6 +33,7 @@ def update_profile(
     digest_frequency: str = "weekly",
     notify_mode: str = "live",
     relay_weekly_budget: int | None = None,
+    country: str | None = None,
 ) -> None:
     """Save a person's own settings after checking each field. The team is not one of
     them: a person asks to move (kudos.teams.operations), and the team's leads decide."""
@@ -45,6 +47,7 @@ def update_profile(
         raise Invalid("relay_weekly_budget", _("Choose a number from 1 to 50, or leave it "
                                                "empty."))
     _check_locale(locale)
+    set_person_country(user, country)
     user.name = name
     user.set_timezone(timezone, utcnow())
     user.working_days = ",".join(str(d) for d in days)
@@ -112,6 +115,7 @@ def export_data(user: User) -> dict:
             "working_days": user.weekdays,
             "work_hours": [_hhmm(user.work_start_minute), _hhmm(user.work_end_minute)],
             "language": user.locale,
+            "country": user.country,
             "profile_public": user.profile_public,
             "approve_kudos": user.approve_kudos,
             "digest_frequency": user.digest_frequency,

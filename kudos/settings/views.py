@@ -12,6 +12,7 @@ from kudos.api import operations as tokens
 from kudos.auth.models import ApiToken, Team
 from kudos.auth.operations import change_password
 from kudos.auth.signin import sign_out
+from kudos.calendar import operations as calendar
 from kudos.domain.errors import Invalid
 from kudos.extensions import db
 from kudos.forms import apply_error
@@ -38,8 +39,12 @@ def _profile_form(formdata=None) -> ProfileForm:
         digest_frequency=user.digest_frequency,
         notify_mode=user.notify_mode,
         relay_weekly_budget=user.relay_weekly_budget,
+        country=user.country or "",
     )
     form.locale.choices = [("", _("Same as my browser")), ("en", "English"), ("fr", "Français")]
+    company = calendar.country_name(calendar.company_country())
+    form.country.choices = [("", _("Same as the company (%(country)s)", country=company)),
+                            *calendar.country_choices()]
     return form
 
 
@@ -95,6 +100,7 @@ def save_profile():
                 digest_frequency=form.digest_frequency.data,
                 notify_mode=form.notify_mode.data,
                 relay_weekly_budget=form.relay_weekly_budget.data,
+                country=form.country.data or None,
             )
         except Invalid as error:
             apply_error(form, error)

@@ -200,6 +200,7 @@ def visits(ids: dict) -> list[Visit]:
         Visit(admin, f"/admin/rules/preview/{ids['run']}", "admin.preview_result"),
         Visit(admin, "/moderation", "recognition.moderation"),
         Visit(admin, "/admin/charter", "charter.edit"),
+        Visit(admin, "/admin/calendar/", "calendar.page"),
         Visit(admin, "/insights/", "insights.index"),  # with the company's phase
         Visit(anonymous, "/login", "auth.login"),
         Visit(anonymous, "/signup", "auth.signup"),

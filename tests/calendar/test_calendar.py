@@ -1,6 +1,7 @@
 """The working calendar of the company and of each person; the admin page; a person's
 country in their settings."""
 
+import html
 from datetime import UTC, date, datetime
 
 import pytest
@@ -125,3 +126,109 @@ def test_a_closure_added_after_a_nudge_was_deferred_defers_it_again(ctx, make, a
     assert again.deliver_at == datetime(2026, 7, 20, 7, 0, tzinfo=UTC)  # Monday
     assert deliver_deferred(now=again.deliver_at) == 1
     assert len(notices(person.id)) == 1
+
+
+# --- the admin page ------------------------------------------------------------------------------
+
+
+def test_the_admin_page_lists_the_country_and_this_year_holidays_in_the_reader_language(
+        admin_client):
+    page = admin_client.get("/admin/calendar/").get_data(as_text=True)
+    assert "Working calendar" in page and "France" in page
+    assert "National Day" in page  # 14 July, from the holidays package
+    french = admin_client.get("/admin/calendar/", headers={"Accept-Language": "fr"})
+    text = french.get_data(as_text=True)
+    assert "Calendrier de travail" in text and "Fête nationale" in text
+    assert "Allemagne" in text  # a country to choose, named in French
+
+
+def test_an_admin_adds_then_removes_a_closure(app, admin_client):
+    response = admin_client.post("/admin/calendar/closures", data={
+        "label": "Christmas", "first_day": "2026-12-24", "last_day": "2027-01-01"})
+    assert response.status_code == 303
+    page = admin_client.get(response.location).get_data(as_text=True)
+    assert "Christmas" in page and "December 24, 2026" in page and "January 1, 2027" in page
+    with app.app_context():
+        closure = db.session.scalars(db.select(Closure)).one()
+        assert (closure.first_day, closure.last_day) == (date(2026, 12, 24), date(2027, 1, 1))
+    response = admin_client.post(f"/admin/calendar/closures/{closure.id}/delete")
+    assert response.status_code == 303
+    page = admin_client.get("/admin/calendar/").get_data(as_text=True)
+    assert "“Christmas” is removed" in page and "No closure planned." in page
+    assert "December 24, 2026" not in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Closure.id))) == 0
+        assert actions() == ["calendar.closure_added", "calendar.closure_removed"]
+    assert admin_client.post(f"/admin/calendar/closures/{closure.id}/delete").status_code == 404
+
+
+@pytest.mark.parametrize(("first", "last", "message"), [
+    ("2026-08-14", "2026-08-03", "The last day comes before the first day"),
+    ("2026-07-01", "2026-09-01", "A closure can last at most 62 days; this one lasts 63"),
+    ("2026-08-10", "2026-08-20", "These days overlap “August”"),
+    ("2026-08-10", "not a date", "Not a valid date value"),
+    ("", "2026-08-20", "Please give the first day of the closure"),
+])
+def test_a_bad_closure_is_refused_with_a_message(app, admin_client, first, last, message):
+    admin_client.post("/admin/calendar/closures", data={
+        "label": "August", "first_day": "2026-08-03", "last_day": "2026-08-14"})
+    response = admin_client.post("/admin/calendar/closures", data={
+        "label": "Summer", "first_day": first, "last_day": last})
+    assert response.status_code == 422
+    assert message in html.unescape(response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Closure.id))) == 1
+
+
+def test_an_admin_changes_the_country_and_time_zone(app, admin_client):
+    response = admin_client.post("/admin/calendar/", data={"country": "DE",
+                                                           "timezone": "Europe/Berlin"})
+    assert response.status_code == 303
+    page = admin_client.get("/admin/calendar/").get_data(as_text=True)
+    assert "German Unity Day" in page
+    with app.app_context():
+        assert operations.company_calendar().country == "DE"
+        assert operations.company_timezone() == "Europe/Berlin"
+        assert actions() == ["calendar.changed"]
+    refused = admin_client.post("/admin/calendar/", data={"country": "ZZ",
+                                                          "timezone": "Europe/Berlin"})
+    assert refused.status_code == 422
+    assert "Please choose a country from the list." in refused.get_data(as_text=True)
+
+
+def test_the_working_calendar_is_for_admins_only(member_client):
+    assert member_client.get("/admin/calendar/").status_code == 403
+    assert member_client.post("/admin/calendar/closures", data={
+        "label": "Mine", "first_day": "2026-08-03", "last_day": "2026-08-04"}).status_code == 403
+
+
+# --- a person's country in their settings --------------------------------------------------------
+
+
+def settings_form(**changes) -> dict:
+    return {"name": "Awa Diallo", "timezone": "Europe/Paris", "working_days": ["1", "2", "3",
+            "4", "5"], "work_start": "09:00", "work_end": "18:00", "locale": "",
+            "digest_frequency": "weekly", "notify_mode": "live", "profile_public": "y",
+            **changes}
+
+
+def test_a_person_chooses_their_country_and_goes_back_to_the_company_one(app, member,
+                                                                        member_client):
+    page = member_client.get("/settings/").get_data(as_text=True)
+    assert "Same as the company (France)" in page
+    assert member_client.post("/settings/", data=settings_form(country="DE")).status_code == 303
+    with app.app_context():
+        person = db.session.get(User, member.id)
+        assert person.country == "DE"
+        assert operations.person_calendar(person).is_holiday(date(2026, 10, 3))
+    assert member_client.post("/settings/", data=settings_form(country="")).status_code == 303
+    with app.app_context():
+        assert db.session.get(User, member.id).country is None
+
+
+def test_a_country_not_in_the_list_is_refused_in_settings(app, member, member_client):
+    response = member_client.post("/settings/", data=settings_form(country="XX"))
+    assert response.status_code == 422
+    assert "Please choose a country from the list." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, member.id).country is None
