@@ -40,6 +40,11 @@ ROUTES: dict[str, str] = {
     "charter.edit": "/admin/charter",
     "charter.save": "/admin/charter",
     "charter.reviewed": "/admin/charter/reviewed",
+    # working calendar
+    "calendar.page": "/admin/calendar/",
+    "calendar.save_company": "/admin/calendar/",
+    "calendar.add_closure": "/admin/calendar/closures",
+    "calendar.remove_closure": "/admin/calendar/closures/{closure}/delete",
     # recognition
     "recognition.wall": "/",
     "recognition.newer": "/wall/newer",

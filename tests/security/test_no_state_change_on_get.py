@@ -35,7 +35,7 @@ SWEPT = [
     "api.openapi", "api.me", "api.users", "api.list_tokens", "api.list_kudos", "api.get_kudos",
     "api.notifications", "api.list_news", "api.list_campaigns", "api.campaign_health",
     "api.fatigue", "api.get_rules", "home.hints", "charter.page", "charter.edit",
-    "api.get_charter", "welcome.index", "welcome.step",
+    "api.get_charter", "welcome.index", "welcome.step", "calendar.page",
 ]
 
 

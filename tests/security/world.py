@@ -17,6 +17,7 @@ from kudos.admin.models import Topic, Value
 from kudos.auth.models import ApiToken, Invitation, Team, User
 from kudos.auth.operations import start_session
 from kudos.auth.tokens import digest, new_secret
+from kudos.calendar.models import Closure
 from kudos.campaigns.models import Campaign
 from kudos.extensions import db, limiter
 from kudos.news.models import NewsItem, Relay, WatchSource
@@ -128,8 +129,10 @@ def build(app) -> World:
         # Tess asks to join team A (whose lead decides, with the admins).
         move_request = TeamMoveRequest(user_id=third.id, from_team_id=team_b.id,
                                        to_team_id=team_a.id, note="Closer to my work")
+        closure = Closure(first_day=today + timedelta(days=30), last_day=today + timedelta(days=31),
+                          label="Bridge days", created_by_id=admin.id)
         db.session.add_all([relay, member_token, other_token, invitation, notification,
-                            source, preview, move_request])
+                            source, preview, move_request, closure])
         db.session.commit()
 
         for name, row in {
@@ -141,7 +144,7 @@ def build(app) -> World:
             "campaign_company": campaign_company, "relay": relay,
             "member_token": member_token, "other_token": other_token,
             "invitation": invitation, "notification": notification, "source": source,
-            "preview": preview, "move_request": move_request,
+            "preview": preview, "move_request": move_request, "closure": closure,
         }.items():
             world.ids[name] = row.id
         world.secrets.update({
