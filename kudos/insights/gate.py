@@ -16,11 +16,19 @@ from kudos.notifications.operations import deliver
 from kudos.rules import current_rules
 from kudos.sqltypes import utcnow
 
+# Nudges that keep their own rhythm: the email digest comes at the frequency the person
+# chose (daily or weekly). It is asked without the interval between nudges, and it does not
+# count in that interval either: a digest neither waits a week behind a campaign's notice
+# nor makes the next notice wait a week behind it. Back-offs, opt-outs and working days
+# hold it like any other nudge.
+OWN_RHYTHM = ("digest",)
+
 
 def situation(user: User, *, muted: bool = False, opted_out: bool = False) -> Situation:
     last = db.session.scalar(
         select(func.max(NudgeDecision.decided_at)).where(
-            NudgeDecision.user_id == user.id, NudgeDecision.decision == "send")
+            NudgeDecision.user_id == user.id, NudgeDecision.decision == "send",
+            NudgeDecision.kind.not_in(OWN_RHYTHM))
     )
     backoff = db.session.scalar(
         select(func.max(Backoff.until)).where(Backoff.user_id == user.id)
@@ -53,6 +61,32 @@ def nudge(user: User, kind: str, key: str, *, now: datetime | None = None,
         deliver(user.id, kind, key, **notification)
         row.done_at = now
         db.session.commit()
+    return decision
+
+
+def ask(user: User, kind: str, key: str, *, now: datetime | None = None,
+        respect_interval: bool = True, opted_out: bool = False) -> Decision:
+    """Pass a nudge that its caller delivers itself (the digest email, sent by its own job)
+    through the gate. The decision is recorded like any other, already done: nothing is
+    left for `deliver_deferred`, since the caller asks again at its next run. The caller
+    asks every few minutes while the nudge is due, so an answer that repeats the last one
+    recorded for the same key (a week's digest held by a back-off) is recorded once."""
+    now = now or utcnow()
+    decision = decide(now, situation(user, opted_out=opted_out), current_rules(),
+                      respect_interval=respect_interval)
+    last = db.session.execute(
+        select(NudgeDecision.decision, NudgeDecision.reason, NudgeDecision.payload)
+        .where(NudgeDecision.user_id == user.id, NudgeDecision.kind == kind)
+        .order_by(NudgeDecision.id.desc()).limit(1)
+    ).first()
+    if last is None or (last.decision, last.reason, (last.payload or {}).get("key")) != (
+        decision.decision, decision.reason, key
+    ):
+        payload = {"key": key} if respect_interval else {"key": key, "respect_interval": False}
+        db.session.add(NudgeDecision(user_id=user.id, kind=kind, decided_at=now,
+                                     decision=decision.decision, reason=decision.reason,
+                                     deliver_at=decision.deliver_at, payload=payload,
+                                     done_at=now))
     return decision
 
 

@@ -13,6 +13,7 @@ from kudos import outbox, polls
 from kudos.auth.models import User, active_users
 from kudos.domain.delivery import AdaptiveRule, Rhythm, digest_due, should_gather
 from kudos.extensions import db
+from kudos.insights import gate
 from kudos.mail import mail_enabled, send_email_job
 from kudos.notifications.models import DigestRun, Notification
 from kudos.notifications.operations import deliver, unsubscribe_token
@@ -33,7 +34,14 @@ def _last_period(user_id: int) -> str | None:
 
 def send_due_digests() -> int:
     """Every 15 minutes: queue a digest for each person whose period is due now, inside their
-    working hours. Email off (no SMTP settings) means no digest at all."""
+    working hours, when the nudge gate lets it through. Email off (no SMTP settings) means
+    no digest at all.
+
+    The digest keeps its own frequency (see `OWN_RHYTHM`): the gate is asked without the
+    interval between nudges. A back-off (or any other hold) leaves the period unclaimed and
+    its notifications unsent: the gate is asked again at each run, and the first digest it
+    lets through after the back-off carries everything still unread — for a weekly digest,
+    the working morning after the back-off's last day, not the week after."""
     if not mail_enabled():
         return 0
     now = utcnow()
@@ -43,7 +51,11 @@ def send_due_digests() -> int:
     ).all()
     for user in people:
         period = digest_due(now, rhythm_of(user), user.digest_frequency, _last_period(user.id))
-        if period:
+        if not period:
+            continue
+        decision = gate.ask(user, "digest", f"digest:{user.id}:{period}", now=now,
+                            respect_interval=False)
+        if decision.decision == "send":
             outbox.publish(send_digest, user.id, period)
             queued += 1
     db.session.commit()
@@ -58,6 +70,8 @@ def send_digest(user_id: int, period: str) -> str:
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         return "gone"
+    if user.digest_frequency not in ("daily", "weekly"):
+        return "stopped"  # they unsubscribed after it was queued: their choice wins
     run = DigestRun(user_id=user_id, period=period)
     db.session.add(run)
     try:

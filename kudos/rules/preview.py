@@ -21,6 +21,7 @@ from kudos.domain.fatigue import read
 from kudos.domain.gate import Situation, decide
 from kudos.domain.rules import Rules
 from kudos.extensions import db
+from kudos.insights.gate import OWN_RHYTHM
 from kudos.insights.models import NudgeDecision
 from kudos.insights.operations import person_day_counts, series_of, window_days
 from kudos.recognition.models import Kudos, KudosRecipient
@@ -67,11 +68,14 @@ def compare(proposed: Rules, days: int, progress=None) -> dict:
             continue
         rhythm = Rhythm(user.timezone, tuple(user.weekdays), user.work_start_minute,
                         user.work_end_minute)
+        # A digest keeps its own rhythm: asked without the interval, and not counted in it.
+        own_rhythm = row.kind in OWN_RHYTHM
+        respect = not own_rhythm and (row.payload or {}).get("respect_interval", True)
         for name, rules in (("current", current), ("proposed", proposed)):
             situation = Situation(rhythm, last_sent.get((name, user.id)))
-            decision = decide(row.decided_at, situation, rules)
+            decision = decide(row.decided_at, situation, rules, respect_interval=respect)
             result["nudges"][name][decision.decision] += 1
-            if decision.decision == "send":
+            if decision.decision == "send" and not own_rhythm:
                 last_sent[(name, user.id)] = row.decided_at
     if progress:
         progress(70)

@@ -5,7 +5,7 @@ import re
 import smtplib
 import socket
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.header import decode_header, make_header
 
 import pytest
@@ -15,6 +15,8 @@ from sqlalchemy import func, select, update
 from kudos import outbox
 from kudos.auth.models import User
 from kudos.extensions import db
+from kudos.insights.gate import nudge
+from kudos.insights.models import Backoff, NudgeDecision
 from kudos.notifications import jobs
 from kudos.notifications.models import DigestRun, Notification
 from kudos.notifications.operations import SALT, UNSUBSCRIBE_DAYS, unsubscribe_token
@@ -302,6 +304,87 @@ def test_refused_digest_waits_in_the_outbox_then_goes_once(app, smtp, make, hugo
         assert outbox.backlog()["pending"] == 0
     assert len(smtp.messages) == 1
     assert len(digest_runs(app, person)) == 1
+
+
+# --- the nudge gate ------------------------------------------------------------------------------
+
+
+def rest(app, user, days: int) -> date:
+    """A back-off from today (UTC, the person's zone in these tests); returns its last day."""
+    today = utcnow().date()
+    with app.app_context():
+        db.session.add(Backoff(user_id=user.id, reason="overextended", starts_on=today,
+                               until=today + timedelta(days=days - 1)))
+        db.session.commit()
+    return today + timedelta(days=days - 1)
+
+
+def digest_decisions(app, user) -> list[tuple[str, str]]:
+    with app.app_context():
+        return [tuple(row) for row in db.session.execute(
+            select(NudgeDecision.decision, NudgeDecision.reason)
+            .where(NudgeDecision.user_id == user.id, NudgeDecision.kind == "digest")
+            .order_by(NudgeDecision.id))]
+
+
+def test_a_person_resting_gets_no_digest_until_the_back_off_ends_then_gets_it_all(
+    app, smtp, make, hugo, lea, monkeypatch
+):
+    person = make.user("Resting", email="resting@example.com", **ALL_WEEK)
+    set_fields(app, lea, digest_frequency="never")  # a giver here, nothing to read
+    thank(app, hugo, person)
+    last_day = rest(app, person, 3)
+    with app.app_context():
+        assert jobs.send_due_digests() == 0
+        assert jobs.send_due_digests() == 0  # fifteen minutes later, still resting
+    thank(app, lea, person, "Bravo pour la démo")  # arrives during the back-off
+    assert smtp.messages == []
+    assert digest_runs(app, person) == []  # the period stays open
+    assert emailed(app, person) == [False, False]
+    assert digest_decisions(app, person) == [("hold", "backoff")]  # recorded, once
+
+    # The working morning after the back-off's last day: one digest with everything.
+    after = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), UTC)
+    monkeypatch.setattr(jobs, "utcnow", lambda: after + timedelta(hours=9))
+    with app.app_context():
+        assert jobs.send_due_digests() == 1
+    [mail] = smtp.messages
+    assert mail["To"] == "resting@example.com"
+    assert decoded(mail["Subject"]) == "Your Kudos news: 2 new"
+    assert "Hugo Martin thanked you" in body_of(mail)
+    assert "Léa Moreau thanked you" in body_of(mail)
+    assert emailed(app, person) == [True, True]
+    assert digest_decisions(app, person) == [("hold", "backoff"), ("send", "ok")]
+
+
+def test_a_digest_is_not_held_by_a_recent_nudge(app, smtp, make, hugo):
+    person = make.user("Nudged", email="nudged@example.com", **ALL_WEEK)
+    thank(app, hugo, person)
+    with app.app_context():
+        assert nudge(db.session.get(User, person.id), "phase_changed",
+                     f"phase_changed:test:{person.id}").decision == "send"
+        assert jobs.send_due_digests() == 1
+    assert [m["To"] for m in smtp.messages] == ["nudged@example.com"]
+
+
+def test_a_digest_does_not_hold_the_next_nudge(app, smtp, make, hugo):
+    person = make.user("Digested", email="digested@example.com", **ALL_WEEK)
+    thank(app, hugo, person)
+    with app.app_context():
+        assert jobs.send_due_digests() == 1
+        decision = nudge(db.session.get(User, person.id), "phase_changed",
+                         f"phase_changed:test:{person.id}")
+    assert (decision.decision, decision.reason) == ("send", "ok")
+    assert len(smtp.messages) == 1
+    assert digest_decisions(app, person) == [("send", "ok")]
+
+
+def test_a_digest_queued_before_the_person_unsubscribed_is_not_sent(app, smtp, ines, hugo):
+    thank(app, hugo, ines)
+    set_fields(app, ines, digest_frequency="never")
+    assert send(app, ines) == "stopped"
+    assert smtp.messages == []
+    assert emailed(app, ines) == [False]
 
 
 # --- unsubscribe -------------------------------------------------------------------------------
