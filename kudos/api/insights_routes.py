@@ -14,14 +14,18 @@ from kudos.calendar.operations import person_calendar
 from kudos.campaigns.operations import can_manage, get_visible
 from kudos.errors import ApiError
 from kudos.extensions import db
-from kudos.insights import operations
+from kudos.insights import figures, operations
 from kudos.insights.suggestions import for_phase
 from kudos.permissions import access, can
 from kudos.rules.preview import compare
 
 
 def _reading_for_people(user_ids: list[int], campaign_id: int | None = None) -> dict:
-    return operations.group_reading(user_ids, campaign_id=campaign_id)
+    """The reading of a group (a campaign's: the people who took part in it), without the
+    figures that could single a person out below `min_group_size` people."""
+    reading = operations.group_reading(user_ids, campaign_id=campaign_id)
+    size = reading["breadth"]["of"] if campaign_id else len(user_ids)
+    return figures.for_group(reading, size, rules.current_rules().min_group_size)
 
 
 @bp.get("/insights/fatigue")
@@ -32,8 +36,9 @@ def fatigue():
     scope = request.args.get("scope", "me")
     team_id = None
     if scope == "me":
-        reading = operations.group_reading([current_user.id],
-                                           calendar=person_calendar(current_user))
+        reading = {**operations.group_reading([current_user.id],
+                                              calendar=person_calendar(current_user)),
+                   "figures_shown": True}  # one's own figures point at nobody else
     elif scope == "company":
         if not current_user.is_admin:
             raise ApiError(403, _("This page is not open to your role. If you need it, ask an "
@@ -68,7 +73,9 @@ def fatigue():
     suggestions = for_phase(reading["phase"], team_id) if scope != "me" else []
     return jsonify(scope=scope, phase=reading["phase"], score=reading["score"],
                    confidence=reading["confidence"], enough_data=reading["enough_data"],
-                   evidence=evidence, suggestions=suggestions)
+                   evidence=evidence, suggestions=suggestions,
+                   figures_shown=reading["figures_shown"],
+                   figures_shown_from=rules.current_rules().min_group_size)
 
 
 @bp.get("/admin/rules")

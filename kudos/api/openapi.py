@@ -234,7 +234,9 @@ PATHS = {
                               "404": _error("Unknown, or not in the caller's scope")}},
     },
     "/api/v1/insights/fatigue": {
-        "get": {"summary": "Phase, score, evidence and suggestions of a scope",
+        "get": {"summary": "Phase, score, evidence and suggestions of a scope (breadth, "
+                           "concentration and series null below `figures_shown_from` "
+                           "people)",
                 "parameters": [{"name": "scope", "in": "query", "schema": {"type": "string"},
                                 "description": "me, company, team:<id>, campaign:<id>"}],
                 "responses": {"200": _ok("The reading", "Fatigue"),
@@ -444,10 +446,30 @@ SCHEMAS = {
             "day": {"type": "string", "format": "date"}, "kudos": {"type": "integer"},
             "relays": {"type": "integer"}}}}}},
     "Fatigue": {"type": "object", "required": ["scope", "phase", "score", "evidence",
-                                               "suggestions"], "properties": {
+                                               "suggestions", "figures_shown",
+                                               "figures_shown_from"], "properties": {
         "scope": {"type": "string"}, "phase": {"type": "string"},
-        "score": {"type": "number"}, "evidence": {"type": "object"},
-        "suggestions": {"type": "array", "items": {"type": "object"}}}},
+        "score": {"type": "number"},
+        "evidence": {"type": "object", "properties": {
+            "recent_mean": {"type": ["number", "null"]},
+            "usual_mean": {"type": ["number", "null"]},
+            "ratio": {"type": ["number", "null"]},
+            "breadth": {"type": ["object", "null"], "properties": {
+                "recent": {"type": "integer"}, "usual": {"type": "integer"},
+                "of": {"type": "integer"}}},
+            "concentration": {"type": ["number", "null"]},
+            "series": {"type": ["array", "null"], "items": {"type": "integer"}},
+            "phases": {"type": "array", "items": {"type": "string"}},
+            "start": {"type": "string", "format": "date"}},
+            "description": "`breadth`, `concentration` and `series` are null when "
+                           "`figures_shown` is false."},
+        "suggestions": {"type": "array", "items": {"type": "object"}},
+        "figures_shown": {"type": "boolean",
+                          "description": "False for a group (team, campaign, company) of "
+                                         "fewer than `figures_shown_from` people: the "
+                                         "figures that could single a person out are null. "
+                                         "Always true for `me`."},
+        "figures_shown_from": {"type": "integer"}}},
     "Rules": {"type": "object", "required": ["version", "rules"], "properties": {
         "version": {"type": "integer"}, "rules": {"type": "object"}}},
     "RulesPreview": {"type": "object", "required": ["days"], "properties": {

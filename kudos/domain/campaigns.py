@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kudos.domain.groups import large_enough
 from kudos.domain.rules import Rules
 
 GOALS = ("kudos_count", "unique_recipients", "unique_participants", "relays", "clicks")
@@ -128,7 +129,7 @@ def participation(participants: set[int], people_in_scope: set[int],
     part: "2 of 9" would point at two people (and the team knows who gave). The page then
     says "fewer than 5". Never a list of who did not."""
     took_part = len(participants & people_in_scope)
-    if took_part < min_group:
+    if not large_enough(took_part, min_group):
         return None
     return {"took_part": took_part, "of": len(people_in_scope)}
 

@@ -11,8 +11,9 @@ from sqlalchemy.orm import aliased
 from kudos import outbox
 from kudos.auth.models import Team, User, active_users
 from kudos.calendar.operations import company_today, person_calendar
+from kudos.domain.groups import large_enough
 from kudos.extensions import db
-from kudos.insights import chart, operations
+from kudos.insights import chart, figures, operations
 from kudos.insights.models import Backoff, FatigueSignal
 from kudos.insights.suggestions import for_phase, phase_explanations, phase_names
 from kudos.permissions import access, require
@@ -35,8 +36,10 @@ def _since() -> datetime:
 
 
 def team_reading(team: Team) -> dict:
-    return operations.group_reading(list(db.session.scalars(select(User.id).where(
-        active_users().whereclause, User.team_id == team.id))))
+    members = list(db.session.scalars(select(User.id).where(
+        active_users().whereclause, User.team_id == team.id)))
+    return figures.for_group(operations.group_reading(members), len(members),
+                             current_rules().min_group_size)
 
 
 def _history(scope_type: str, scope_id: int) -> list[FatigueSignal]:
@@ -97,10 +100,14 @@ def team(team_id: int):
     if reading["since"]:
         reading["since"] = date.fromisoformat(reading["since"])
     start = datetime.fromisoformat(reading["start"]).date()
+    # A small team: nothing that could point at one person (the chart's daily bars, the
+    # flows, the quiet contributors); the phase, its history and suggestions stay.
+    shown = reading["figures_shown"]
     return render_template(
         "insights/team.html", team=team, reading=reading,
-        chart=chart.geometry(reading["series"], reading["phases"], start),
-        history=_history("team", team.id), flows=_flows(team), quiet=_quiet(team),
+        chart=chart.geometry(reading["series"], reading["phases"], start) if shown else None,
+        history=_history("team", team.id), flows=_flows(team) if shown else None,
+        quiet=_quiet(team) if shown else [],
         suggestions=for_phase(reading["phase"], team.id), rules=current_rules())
 
 
@@ -135,7 +142,14 @@ def index():
         company = db.session.scalar(
             select(FatigueSignal).where(FatigueSignal.scope_type == "company")
             .order_by(FatigueSignal.day.desc()).limit(1))
-    return render_template("insights/index.html", teams=teams, latest=latest, company=company)
+    sizes = dict(db.session.execute(
+        select(User.team_id, func.count(User.id))
+        .where(active_users().whereclause, User.team_id.in_([t.id for t in teams]))
+        .group_by(User.team_id)).all())
+    min_group = current_rules().min_group_size
+    small = {t.id for t in teams if not large_enough(sizes.get(t.id, 0), min_group)}
+    return render_template("insights/index.html", teams=teams, latest=latest, company=company,
+                           small=small, min_group=min_group)
 
 
 @bp.get("/me")

@@ -9,6 +9,7 @@ from kudos import audit
 from kudos.admin.models import Topic
 from kudos.auth.models import Team, User
 from kudos.domain.errors import Invalid
+from kudos.domain.groups import large_enough
 from kudos.extensions import db
 from kudos.news import jobs
 from kudos.news.feeds import FeedError, fetch
@@ -71,7 +72,7 @@ def item_stats(item: NewsItem, min_group: int) -> dict:
         .join(User, User.team_id == Team.id).join(Relay, Relay.user_id == User.id)
         .where(Relay.news_id == item.id).group_by(Team.id, Team.name)
     ):
-        if sizes.get(team_id, 0) >= min_group:
+        if large_enough(sizes.get(team_id, 0), min_group):
             teams.append({"name": name, "relays": count, "clicks": int(team_clicks)})
     return {"by_channel": by_channel, "relays": sum(by_channel.values()), "clicks": clicks,
             "teams": teams, "min_group": min_group}

@@ -496,3 +496,92 @@ def test_no_phase_change_is_announced_on_too_little_activity(app, sparse):
     report = scan(app)
     assert report["changes"] == 0
     assert phase_notices(app, lead) == ([], [])
+
+
+# --- small groups: the phase, never figures that could point at one person -------------------
+
+
+def small_and_large(app, make) -> tuple[Team, Team, User, dict[str, User]]:
+    """Trio (3 people) and Sextet (6), both led by Lena; in each, everyone but one thanked
+    a colleague most days of the last two months, and the one left was never recognised."""
+    trio, sextet = make.team("Trio"), make.team("Sextet")
+    lead = make.user("Lena Lead", role="lead", leads=[trio, sextet], **LONG_AGO)
+    quiet = {"trio": make.user("Tess Trio", team=trio, **LONG_AGO),
+             "sextet": make.user("Sam Sextet", team=sextet, **LONG_AGO)}
+    with app.app_context():
+        for team, size in ((trio, 3), (sextet, 6)):
+            busy = [make.user(f"{team.name} {i}", team=team, **LONG_AGO).id
+                    for i in range(size - 1)]
+            for day in range(60, 0, -1):
+                give(busy[day % len(busy)], busy[(day + 1) % len(busy)], day)
+        db.session.commit()
+    return trio, sextet, lead, quiet
+
+
+def test_a_team_of_three_shows_its_phase_but_no_figures_that_point_at_someone(app, make):
+    trio, _sextet, lead, quiet = small_and_large(app, make)
+    client = signed_in(app, lead)
+    page = html.unescape(client.get(team_url(trio)).get_data(as_text=True))
+    assert re.search(r'<span class="phase-badge phase-\w+">', page)  # the phase stays
+    assert "events a working day" in page  # and the team's levels
+    assert ("In a team of fewer than 5 people, the details that could point at one person "
+            "stay hidden; the phase speaks for the whole team.") in page
+    for hidden in ("Breadth:", "Concentration:", "<svg", "Recognition flowing",
+                   "Quiet contributors", "Tess Trio"):
+        assert hidden not in page
+    body = fatigue_api(client, f"team:{trio.id}").get_json()
+    assert body["phase"] in ("launch", "euphoria", "plateau", "decline", "dormant", "revival")
+    assert body["figures_shown"] is False and body["figures_shown_from"] == 5
+    evidence = body["evidence"]
+    assert evidence["breadth"] is None and evidence["concentration"] is None
+    assert evidence["series"] is None
+    assert len(evidence["phases"]) == 90 and evidence["recent_mean"] > 0
+    index = html.unescape(client.get("/insights/").get_data(as_text=True))
+    trio_line = index[index.index(">Trio<"):index.index("</li>", index.index(">Trio<"))]
+    sextet_line = index[index.index(">Sextet<"):index.index("</li>", index.index(">Sextet<"))]
+    assert "the phase only: fewer than 5 people" in trio_line
+    assert "the phase only" not in sextet_line
+
+
+def test_a_team_of_six_shows_its_figures_to_its_lead(app, make):
+    _trio, sextet, lead, quiet = small_and_large(app, make)
+    client = signed_in(app, lead)
+    page = html.unescape(client.get(team_url(sextet)).get_data(as_text=True))
+    assert "Breadth: 5 of 6 people active recently" in page
+    assert "Concentration: the most active fifth carries" in page
+    assert 'role="img"' in page and 'class="bar-kudos"' in page
+    assert "Recognition flowing (90 days)" in page
+    assert "Sam Sextet" in page  # a quiet contributor, for the lead's eyes
+    assert "the details that could point at one person" not in page
+    body = fatigue_api(client, f"team:{sextet.id}").get_json()
+    assert body["figures_shown"] is True
+    assert body["evidence"]["breadth"] == {"recent": 5, "usual": 5, "of": 6}
+    assert body["evidence"]["concentration"] is not None
+    assert len(body["evidence"]["series"]) == 90
+
+
+def test_a_campaign_with_few_people_taking_part_hides_its_figures_too(app, make):
+    trio, _sextet, lead, _quiet = small_and_large(app, make)
+    with app.app_context():
+        today = utcnow().date()
+        campaign = Campaign(title="Small thanks", team_id=trio.id, owner_id=lead.id,
+                            starts_on=today - timedelta(days=10), ends_on=today,
+                            goal_kind="kudos_count", goal_target=5, status="scheduled")
+        db.session.add(campaign)
+        db.session.flush()
+        trio_kudos = select(Kudos).join(User, User.id == Kudos.giver_id).where(
+            User.team_id == trio.id, Kudos.created_at >= utcnow() - timedelta(days=9))
+        for kudos in db.session.scalars(trio_kudos):
+            kudos.campaign_id = campaign.id
+        db.session.commit()
+        campaign_id = campaign.id
+    body = fatigue_api(signed_in(app, lead), f"campaign:{campaign_id}").get_json()
+    assert body["figures_shown"] is False  # two people took part
+    assert body["evidence"]["breadth"] is None and body["evidence"]["series"] is None
+
+
+def test_ones_own_rhythm_always_shows_its_figures(app, make):
+    trio, _sextet, _lead, quiet = small_and_large(app, make)
+    body = fatigue_api(signed_in(app, quiet["trio"]), "me").get_json()
+    assert body["figures_shown"] is True
+    assert len(body["evidence"]["series"]) == 90
