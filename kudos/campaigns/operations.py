@@ -20,7 +20,7 @@ from kudos.domain.campaigns import Activity, Span
 from kudos.domain.errors import Forbidden, Invalid, NotFound
 from kudos.domain.text import refuse_invisible
 from kudos.extensions import db
-from kudos.insights.models import FatigueSignal
+from kudos.insights.models import FatigueSignal, NudgeDecision
 from kudos.news.models import Relay
 from kudos.recognition.models import Kudos, KudosRecipient
 from kudos.rules import current_rules
@@ -198,6 +198,54 @@ def launch(user: User, campaign: Campaign) -> None:
     outbox.publish(jobs.announce_launch, campaign.id)
     db.session.commit()
     outbox.flush()
+
+
+@dataclass
+class LaunchNotice:
+    """How a campaign's launch notice went, in counts (never names)."""
+
+    told_now: int = 0  # told at launch
+    told_later: int = 0  # deferred to their working day, told since
+    waiting: int = 0  # deferred to their working day, still to come
+    held: dict[str, int] = field(default_factory=dict)  # not told, by the gate's reason
+    audience: int = 0  # the people in its scope, its owner aside
+
+    @property
+    def total(self) -> int:
+        return self.told_now + self.told_later + self.waiting + sum(self.held.values())
+
+
+def launch_notice(campaign: Campaign) -> LaunchNotice | None:
+    """Read from the nudge gate's decisions about this campaign's launch notice: each
+    person's first decision (at launch) and latest one (a deferred notice is decided again
+    at its moment). None before the launch."""
+    if campaign.launched_at is None:
+        return None
+    first: dict[int, NudgeDecision] = {}
+    latest: dict[int, NudgeDecision] = {}
+    for row in db.session.scalars(
+        select(NudgeDecision).where(NudgeDecision.kind == "campaign_launched",
+                                    NudgeDecision.decided_at >= campaign.launched_at)
+        .order_by(NudgeDecision.id)
+    ):
+        if (row.payload or {}).get("campaign_id") != campaign.id:
+            continue
+        first.setdefault(row.user_id, row)
+        latest[row.user_id] = row
+    notice = LaunchNotice(audience=len(people_in_scope(campaign) - {campaign.owner_id}))
+    for user_id, row in latest.items():
+        if row.decision == "send":
+            if first[user_id].decision == "send":
+                notice.told_now += 1
+            else:
+                notice.told_later += 1
+        elif row.decision == "defer":
+            if row.done_at is None:
+                notice.waiting += 1
+            # else: they left before their working day came; nobody to count
+        else:
+            notice.held[row.reason] = notice.held.get(row.reason, 0) + 1
+    return notice
 
 
 def pause(user: User, campaign: Campaign) -> None:

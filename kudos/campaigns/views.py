@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -55,6 +56,49 @@ def _draft(form: CampaignForm) -> operations.CampaignDraft:
         starts_on=form.starts_on.data, ends_on=form.ends_on.data,
         goal_kind=form.goal_kind.data, goal_target=form.goal_target.data,
         value_ids=form.value_ids.data or [])
+
+
+def launch_summary(notice: operations.LaunchNotice, *, just_now: bool = False) -> str:
+    """How the launch notice went, in one honest sentence: how many were told, how many
+    will be told at the start of their working day, how many will not be and why. Counts
+    only, never names. `just_now`: said right after the launch (the flash), not later on
+    the campaign's page."""
+    if notice.total == 0 and notice.audience == 0:
+        return _("Nobody else is in this campaign's team yet, so nobody was told")
+    if notice.total == 0:
+        # The announcing job has not run yet (it goes through Redis when there is one).
+        return _("The notice is on its way to the team, in their working hours; this page "
+                 "will say how it went")
+    parts = []
+    if notice.told_now and just_now:
+        parts.append(ngettext("%(num)s colleague was told now",
+                              "%(num)s colleagues were told now", notice.told_now))
+    elif notice.told_now:
+        parts.append(ngettext("%(num)s colleague was told at launch",
+                              "%(num)s colleagues were told at launch", notice.told_now))
+    if notice.told_later:
+        parts.append(ngettext("%(num)s was told at the start of their working day",
+                              "%(num)s were told at the start of their working day",
+                              notice.told_later))
+    if notice.waiting:
+        parts.append(ngettext("%(num)s will be told at the start of their working day",
+                              "%(num)s will be told at the start of their working day",
+                              notice.waiting))
+    held = dict(notice.held)
+    if n := held.pop("backoff", 0):
+        parts.append(ngettext("%(num)s is resting and will not be told",
+                              "%(num)s are resting and will not be told", n))
+    if n := held.pop("interval", 0):
+        parts.append(ngettext(
+            "%(num)s had another notice in the last %(days)s days and will not be told",
+            "%(num)s had another notice in the last %(days)s days and will not be told",
+            n, days=current_rules().nudge_min_interval_days))
+    if n := held.pop("muted", 0):
+        parts.append(ngettext("%(num)s muted this campaign and will not be told",
+                              "%(num)s muted this campaign and will not be told", n))
+    if n := sum(held.values()):  # opted out, or any other reason the gate gives
+        parts.append(ngettext("%(num)s will not be told", "%(num)s will not be told", n))
+    return ", ".join(parts)
 
 
 @bp.get("/")
@@ -137,13 +181,16 @@ def _page_context(campaign: Campaign) -> dict:
         .where(Relay.campaign_id == campaign.id).distinct().limit(10)
     ).all()
     muted = db.session.get(CampaignMute, (current_user.id, campaign.id)) is not None
+    manage = operations.can_manage(current_user, campaign.team_id)
+    notice = operations.launch_notice(campaign) if manage else None
     span = ((campaign.ended_early_on or campaign.ends_on) - campaign.starts_on).days + 1
     return {"campaign": campaign, "health": health,
             "chart": chart.bars(health["series"], span),
             "cards": queries.load_cards(current_user, list(highlights)), "relayed": relayed,
-            "manage": operations.can_manage(current_user, campaign.team_id), "muted": muted,
+            "manage": manage, "muted": muted,
             "comment_form": CommentForm(formdata=None),
             "min_group": current_rules().min_group_size,
+            "launch_notice": launch_summary(notice) if notice is not None else None,
             "thank_you_form": ThankYouForm(formdata=None, thank_you=campaign.thank_you)}
 
 
@@ -169,12 +216,19 @@ def act(campaign_id: int, action: str):
     except Invalid as error:
         flash(error.message, "error")
     else:
-        flash({"launch": _("Launched. The team is told once; there are no reminders."),
+        flash({"launch": _launched(campaign),
                "pause": _("Paused. Take the time you need."),
                "resume": _("Resumed."),
                "end": _("Ended. Time to look at what you achieved together.")}[action],
               "success")
     return redirect(url_for("campaigns.page", campaign_id=campaign.id), code=303)
+
+
+def _launched(campaign: Campaign) -> str:
+    notice = operations.launch_notice(campaign)
+    if notice is None:
+        return ""
+    return _("Launched. %(summary)s.", summary=launch_summary(notice, just_now=True))
 
 
 @bp.post("/<int:campaign_id>/mute")

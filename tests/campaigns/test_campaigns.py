@@ -4,6 +4,7 @@ progress and participation in aggregate only, the closing page, and each refusal
 import re
 import uuid
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import format_date
@@ -13,6 +14,8 @@ from kudos.auth.models import User
 from kudos.campaigns import jobs, operations
 from kudos.campaigns.models import Campaign, CampaignMute
 from kudos.extensions import db
+from kudos.insights.gate import deliver_deferred
+from kudos.insights.models import Backoff, NudgeDecision
 from kudos.news.models import NewsItem, Relay
 from kudos.notifications.models import Notification
 from kudos.recognition.models import Kudos
@@ -141,7 +144,7 @@ def test_launch_starting_today_is_active_and_tells_each_member_once(app, office)
     lead = signed_in(app, people["lead"])
     campaign_id = create(lead, team)
     response = lead.post(f"/campaigns/{campaign_id}/launch", follow_redirects=True)
-    assert "Launched. The team is told once; there are no reminders." in text(response)
+    assert "Launched. 4 colleagues were told now." in text(response)
     assert "Running" in text(response)
     campaign = stored(app, campaign_id)
     assert campaign.status == "scheduled" and campaign.launched_at is not None
@@ -152,6 +155,75 @@ def test_launch_starting_today_is_active_and_tells_each_member_once(app, office)
     with app.app_context():
         assert jobs.announce_launch(campaign_id) == 0  # the job runs again: nothing new
     assert launch_notices(app) == members
+
+
+def test_the_lead_reads_how_many_were_told_at_launch_and_why_not_the_others(app, office, make):
+    """Counts, never names: told now, told at the start of their working day, resting (a
+    back-off), told something else within the interval, muted."""
+    team, _other, people = office
+    now = utcnow()
+    with app.app_context():
+        today_local = now.astimezone(ZoneInfo("Europe/Paris")).isoweekday()
+        away = make.user("Olivia Offday", team=team, working_days=",".join(
+            str(d) for d in range(1, 8) if d != today_local))
+        db.session.add(Backoff(user_id=people["bruno"].id, reason="overextended",
+                               starts_on=now.date(), until=now.date() + timedelta(days=5)))
+        db.session.add(NudgeDecision(user_id=people["chloe"].id, kind="phase_changed",
+                                     decided_at=now - timedelta(days=2), decision="send",
+                                     reason="ok", payload={"key": "earlier"}, done_at=now))
+        db.session.commit()
+    lead = signed_in(app, people["lead"])
+    campaign_id = create(lead, team)
+    with app.app_context():
+        db.session.add(CampaignMute(user_id=people["quentin"].id, campaign_id=campaign_id))
+        db.session.commit()
+    response = lead.post(f"/campaigns/{campaign_id}/launch", follow_redirects=True)
+    summary = ("1 colleague was told now, 1 will be told at the start of their working day, "
+               "1 is resting and will not be told, 1 had another notice in the last 7 days "
+               "and will not be told, 1 muted this campaign and will not be told.")
+    assert f"Launched. {summary}" in text(response)
+    assert launch_notices(app) == [people["awa"].id]
+
+    page = text(lead.get(f"/campaigns/{campaign_id}"))
+    assert "The launch notice" in page
+    assert ("1 colleague was told at launch, 1 will be told at the start of their working day, "
+            "1 is resting and will not be told") in page
+    section = page[page.index("The launch notice"):]
+    for person in ("Awa", "Bruno", "Chlo", "Quentin", "Olivia"):
+        assert person not in section  # counts only
+
+    # Her working day comes: the page now says she was told then.
+    with app.app_context():
+        moment = db.session.scalar(select(NudgeDecision.deliver_at).where(
+            NudgeDecision.user_id == away.id, NudgeDecision.decision == "defer"))
+        assert deliver_deferred(now=moment) == 1
+    page = text(lead.get(f"/campaigns/{campaign_id}"))
+    assert ("1 colleague was told at launch, 1 was told at the start of their working day, "
+            "1 is resting") in page
+    # A member sees no such summary.
+    assert "The launch notice" not in text(signed_in(app, people["awa"]).get(
+        f"/campaigns/{campaign_id}"))
+
+
+def test_the_launch_notice_in_french_has_its_plural_forms(app, office):
+    team, _other, people = office
+    with app.app_context():
+        db.session.get(User, people["lead"].id).locale = "fr"
+        db.session.commit()
+    lead = signed_in(app, people["lead"])
+    campaign_id = create(lead, team)
+    response = lead.post(f"/campaigns/{campaign_id}/launch", follow_redirects=True)
+    assert "Lancée. 4 collègues ont été prévenu·es maintenant." in text(response)
+
+
+def test_a_campaign_with_nobody_else_in_its_team_says_so(app, make):
+    team = make.team("Solo")
+    lead = make.user("Sol Lead", role="lead", team=team, leads=[team], **ALWAYS_AT_WORK)
+    client = signed_in(app, lead)
+    campaign_id = create(client, team)
+    response = client.post(f"/campaigns/{campaign_id}/launch", follow_redirects=True)
+    assert ("Launched. Nobody else is in this campaign&#39;s team yet, so nobody was told."
+            in text(response))
 
 
 def test_launch_of_a_later_campaign_is_scheduled(app, office):
