@@ -2,7 +2,6 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -15,6 +14,7 @@ from kudos.campaigns.models import Campaign, CampaignMute
 from kudos.domain.errors import Forbidden, Invalid, NotFound
 from kudos.extensions import db
 from kudos.forms import apply_error
+from kudos.i18n import ngettext
 from kudos.news.models import NewsItem, Relay
 from kudos.permissions import access
 from kudos.recognition import queries
@@ -89,10 +89,8 @@ def launch_summary(notice: operations.LaunchNotice, *, just_now: bool = False) -
         parts.append(ngettext("%(num)s is resting and will not be told",
                               "%(num)s are resting and will not be told", n))
     if n := held.pop("interval", 0):
-        parts.append(ngettext(
-            "%(num)s had another notice in the last %(days)s days and will not be told",
-            "%(num)s had another notice in the last %(days)s days and will not be told",
-            n, days=current_rules().nudge_min_interval_days))
+        parts.append(ngettext("%(num)s had another notice recently and will not be told",
+                              "%(num)s had another notice recently and will not be told", n))
     if n := held.pop("muted", 0):
         parts.append(ngettext("%(num)s muted this campaign and will not be told",
                               "%(num)s muted this campaign and will not be told", n))

@@ -179,8 +179,8 @@ def test_the_lead_reads_how_many_were_told_at_launch_and_why_not_the_others(app,
         db.session.commit()
     response = lead.post(f"/campaigns/{campaign_id}/launch", follow_redirects=True)
     summary = ("1 colleague was told now, 1 will be told at the start of their working day, "
-               "1 is resting and will not be told, 1 had another notice in the last 7 days "
-               "and will not be told, 1 muted this campaign and will not be told.")
+               "1 is resting and will not be told, 1 had another notice recently and will not "
+               "be told, 1 muted this campaign and will not be told.")
     assert f"Launched. {summary}" in text(response)
     assert launch_notices(app) == [people["awa"].id]
 
