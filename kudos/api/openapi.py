@@ -449,8 +449,10 @@ SCHEMAS = {
                                                "suggestions", "figures_shown",
                                                "figures_shown_from"], "properties": {
         "scope": {"type": "string"}, "phase": {"type": "string"},
-        "score": {"type": "number"},
+        "score": {"type": "number"}, "confidence": {"type": "number"},
+        "enough_data": {"type": "boolean"},
         "evidence": {"type": "object", "properties": {
+            "since": {"type": ["string", "null"], "format": "date"},
             "recent_mean": {"type": ["number", "null"]},
             "usual_mean": {"type": ["number", "null"]},
             "ratio": {"type": ["number", "null"]},
