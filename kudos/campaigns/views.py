@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -14,7 +15,6 @@ from kudos.campaigns.models import Campaign, CampaignMute
 from kudos.domain.errors import Forbidden, Invalid, NotFound
 from kudos.extensions import db
 from kudos.forms import apply_error
-from kudos.i18n import ngettext
 from kudos.news.models import NewsItem, Relay
 from kudos.permissions import access
 from kudos.recognition import queries
